@@ -20,7 +20,8 @@ setup_python() {
   log "installing Python dependencies into .venv"
   [[ -x "$ROOT/.venv/bin/python" ]] || python3 -m venv "$ROOT/.venv"
   "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
-  "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT"
+  # A path-based editable install: new modules are importable without reinstalling.
+  "$ROOT/.venv/bin/pip" install -q --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e "$ROOT"
   echo "$want" > "$stamp"
 }
 

@@ -1,0 +1,116 @@
+"""The sim platform: workloads as containers on the local Docker engine, through dynamic providers."""
+
+from dataclasses import dataclass
+
+import pulumi
+
+from components.platforms.sim_names import docker_name, labels, stack_prefix
+from components.spec.workload import WorkloadSpec
+from sim_provider.image import LocalImage
+from sim_provider.ingress import Ingress
+from sim_provider.network import DockerNetwork
+from sim_provider.replica import Replica
+
+DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
+DEFAULT_READINESS_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class WorkloadEndpoints:
+    image_ref: pulumi.Output[str]
+    internal_url: str | None
+    public_url: pulumi.Output[str] | None
+    replicas: list[Replica]
+    ingress: Ingress | None
+
+
+def create_network(parent: pulumi.Resource, cluster_name: str) -> DockerNetwork:
+    return DockerNetwork(
+        f"{cluster_name}-network",
+        {"name": docker_name(stack_prefix(), cluster_name), "labels": labels(cluster_name, "network")},
+        pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, network: DockerNetwork) -> WorkloadEndpoints:
+    config = pulumi.Config("containers")
+    timeout = config.get_float("readinessTimeoutSeconds") or DEFAULT_READINESS_TIMEOUT_SECONDS
+    child = pulumi.ResourceOptions(parent=parent)
+
+    image = LocalImage(f"{spec.resource_name}-image", _image_props(spec), child)
+    replicas = [
+        Replica(
+            f"{spec.resource_name}-replica-{index}",
+            {
+                "name_prefix": docker_name(stack_prefix(), spec.name, str(index)),
+                "network": network.name,
+                "alias": spec.name,
+                "image_ref": image.image_ref,
+                "image_id": image.image_id,
+                "command": list(spec.args),
+                "env": dict(spec.env),
+                "port": spec.port,
+                "readiness": spec.readiness,
+                "nano_cpus": int(spec.resources.cpu * 1e9) if spec.resources and spec.resources.cpu else None,
+                "memory_mib": spec.resources.memory if spec.resources else None,
+                "labels": {**labels(spec.name, "replica"), "containers.replica": str(index)},
+                "timeout_seconds": timeout,
+            },
+            child,
+        )
+        for index in range(1, _replica_count(spec) + 1)
+    ]
+    ingress = _ingress(spec, network, replicas, timeout, child) if spec.public else None
+    return WorkloadEndpoints(
+        image_ref=image.image_ref,
+        internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
+        public_url=ingress.url if ingress else None,
+        replicas=replicas,
+        ingress=ingress,
+    )
+
+
+def _replica_count(spec: WorkloadSpec) -> int:
+    # Nothing autoscales on a laptop: run the floor the cloud would start from.
+    return spec.scaling.min_instances if spec.scaling else spec.replicas
+
+
+def _image_props(spec: WorkloadSpec) -> dict[str, object]:
+    image_labels = labels(spec.name, "image")
+    if spec.build is None:
+        return {"reference": spec.image_reference, "labels": image_labels}
+    return {
+        "context": str(spec.build.path),
+        "dockerfile": spec.build.dockerfile,
+        "repository": docker_name(stack_prefix(), spec.name),
+        "content_hash": spec.build.content_hash,
+        "labels": image_labels,
+    }
+
+
+def _ingress(
+    spec: WorkloadSpec,
+    network: DockerNetwork,
+    replicas: list[Replica],
+    timeout: float,
+    child: pulumi.ResourceOptions,
+) -> Ingress:
+    image_ref = pulumi.Config("containers").get("simIngressImage") or DEFAULT_INGRESS_IMAGE
+    image = LocalImage(
+        f"{spec.resource_name}-ingress-image", {"reference": image_ref, "labels": labels(spec.name, "image")}, child
+    )
+    return Ingress(
+        f"{spec.resource_name}-ingress",
+        {
+            "name_prefix": docker_name(stack_prefix(), spec.name, "ingress"),
+            "network": network.name,
+            "alias": spec.name,
+            "port": spec.port,
+            "readiness": spec.readiness,
+            "image_ref": image.image_ref,
+            "slots": max(8, 2 * len(replicas)),
+            "labels": labels(spec.name, "ingress"),
+            "timeout_seconds": timeout,
+        },
+        pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=replicas)),
+    )

@@ -1,0 +1,177 @@
+"""`ContainerWorkloadArgs`: the typed shape of the args, Stacktape's multi-container-workload in snake_case.
+
+One TypedDict per nested object, without unions, so Pulumi's component analyzer can derive a schema
+from them. Where Stacktape nests an event's or mount's settings under `properties`, these flatten
+them next to `type`. References Stacktape makes by name (load balancers, gateways, functions, user
+pools, file systems) are objects here, typed `Any` until the matching components exist.
+"""
+
+from typing import Any, NotRequired, TypedDict
+
+import pulumi
+
+
+class BuildArgs(TypedDict):
+    context: str
+    """A folder with a Dockerfile, relative to the Pulumi program."""
+    dockerfile: NotRequired[str]
+    """Path of the Dockerfile inside `context`. Default: 'Dockerfile'."""
+    sources: NotRequired[list[str]]
+    """Globs (relative to `context`) whose content decides a rebuild. Default: every file."""
+
+
+class HeaderConditionArgs(TypedDict):
+    header_name: str
+    values: list[str]
+
+
+class QueryParamConditionArgs(TypedDict):
+    param_name: str
+    values: list[str]
+
+
+class AuthorizerArgs(TypedDict):
+    type: str
+    """'cognito' or 'lambda'."""
+    user_pool: NotRequired[Any]
+    """cognito: the user pool whose JWTs are accepted."""
+    function: NotRequired[Any]
+    """lambda: the authorizer function (object or ARN)."""
+    iam_response: NotRequired[bool]
+    """lambda: true if the function returns an IAM policy instead of a simple response."""
+    identity_sources: NotRequired[list[str]]
+    """Default: ['$request.header.Authorization']."""
+    cache_result_seconds: NotRequired[int]
+    """lambda: 0..3600. Default: 0 (no caching)."""
+
+
+class ContainerEventArgs(TypedDict):
+    type: str
+    """http-api-gateway, application-load-balancer, network-load-balancer, workload-internal or
+    service-connect; which other keys apply depends on it."""
+    container_port: int
+    load_balancer: NotRequired[Any]
+    """application-/network-load-balancer: the balancer component."""
+    http_api_gateway: NotRequired[Any]
+    """http-api-gateway: the gateway component."""
+    priority: NotRequired[int]
+    listener_port: NotRequired[int]
+    paths: NotRequired[list[str]]
+    methods: NotRequired[list[str]]
+    hosts: NotRequired[list[str]]
+    headers: NotRequired[list[HeaderConditionArgs]]
+    query_params: NotRequired[list[QueryParamConditionArgs]]
+    source_ips: NotRequired[list[str]]
+    method: NotRequired[str]
+    path: NotRequired[str]
+    authorizer: NotRequired[AuthorizerArgs]
+    payload_format: NotRequired[str]
+    alias: NotRequired[str]
+    protocol: NotRequired[str]
+
+
+class LoadBalancerHealthCheckArgs(TypedDict, total=False):
+    path: str
+    """Default: '/'."""
+    interval_seconds: int
+    """Default: 5."""
+    timeout_seconds: int
+    """Default: 4."""
+    protocol: str
+    """'HTTP' or 'TCP'. Default: HTTP behind an ALB, TCP behind an NLB."""
+    port: int
+    """Default: the port that receives the traffic."""
+
+
+class LoggingArgs(TypedDict, total=False):
+    disabled: bool
+    retention_days: int
+    """Default: 90."""
+
+
+class DependencyArgs(TypedDict):
+    container_name: str
+    condition: str
+    """START, HEALTHY, COMPLETE or SUCCESS."""
+
+
+class InternalHealthCheckArgs(TypedDict):
+    health_check_command: list[str]
+    """Starts with 'CMD' or 'CMD-SHELL'."""
+    interval_seconds: NotRequired[int]
+    timeout_seconds: NotRequired[int]
+    retries: NotRequired[int]
+    start_period_seconds: NotRequired[int]
+
+
+class VolumeMountArgs(TypedDict):
+    type: str
+    """'efs'."""
+    efs_filesystem: Any
+    mount_path: str
+    root_directory: NotRequired[str]
+
+
+class ContainerArgs(TypedDict):
+    name: str
+    image: NotRequired[str]
+    build: NotRequired[BuildArgs]
+    command: NotRequired[list[str]]
+    """Replaces the image's ENTRYPOINT."""
+    args: NotRequired[list[str]]
+    """Replaces the image's CMD."""
+    environment: NotRequired[dict[str, pulumi.Input[str]]]
+    events: NotRequired[list[ContainerEventArgs]]
+    load_balancer_health_check: NotRequired[LoadBalancerHealthCheckArgs]
+    essential: NotRequired[bool]
+    logging: NotRequired[LoggingArgs]
+    depends_on: NotRequired[list[DependencyArgs]]
+    internal_health_check: NotRequired[InternalHealthCheckArgs]
+    stop_timeout: NotRequired[int]
+    volume_mounts: NotRequired[list[VolumeMountArgs]]
+
+
+class ResourcesArgs(TypedDict, total=False):
+    cpu: float
+    memory: int
+    instance_types: list[str]
+    enable_warm_pool: bool
+    architecture: str
+
+
+class ScalingPolicyArgs(TypedDict, total=False):
+    keep_avg_cpu_utilization_under: float
+    keep_avg_memory_utilization_under: float
+
+
+class ScalingArgs(TypedDict, total=False):
+    min_instances: int
+    max_instances: int
+    scaling_policy: ScalingPolicyArgs
+
+
+class DeploymentArgs(TypedDict):
+    strategy: str
+    before_allow_traffic_function: NotRequired[Any]
+    after_traffic_shift_function: NotRequired[Any]
+    test_listener_port: NotRequired[int]
+
+
+class IamRoleStatementArgs(TypedDict):
+    action: list[str]
+    resource: list[pulumi.Input[str]]
+    sid: NotRequired[str]
+    effect: NotRequired[str]
+    condition: NotRequired[dict[str, Any]]
+
+
+class ContainerWorkloadArgs(TypedDict):
+    containers: list[ContainerArgs]
+    resources: ResourcesArgs
+    scaling: NotRequired[ScalingArgs]
+    deployment: NotRequired[DeploymentArgs]
+    connect_to: NotRequired[list[Any]]
+    iam_role_statements: NotRequired[list[IamRoleStatementArgs]]
+    enable_remote_sessions: NotRequired[bool]
+    use_private_subnets_with_nat: NotRequired[bool]
+    cluster: NotRequired[Any]

@@ -1,0 +1,404 @@
+"""The `events` of one ContainerWorkload container: where traffic reaches which container port.
+
+One frozen dataclass per Stacktape integration type. Checks that need only one event live here;
+checks across events (duplicate ALB priorities, duplicate routes, ...) live in `container_workload`.
+Load balancers and gateways are the user's component objects, passed through untouched.
+"""
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from components.spec.arg_reader import ArgReader
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+# Stacktape's (and API Gateway's) route methods; '*' means any method.
+HTTP_API_METHODS = ("*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+SERVICE_CONNECT_PROTOCOLS = ("http", "http2", "grpc")
+ALB_PRIORITY_MAX = 50000
+# ALB limits: 3 values per condition and 5 across all conditions of one rule.
+ALB_VALUES_PER_CONDITION = 3
+ALB_VALUES_PER_RULE = 5
+ALB_PATTERN_MAX_LENGTH = 128
+DEFAULT_IDENTITY_SOURCES = ("$request.header.Authorization",)
+IDENTITY_SOURCE_PREFIXES = ("$request.", "$context.", "$stageVariables.")
+ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$")
+ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 64 characters"
+
+
+@dataclass(frozen=True)
+class HeaderCondition:
+    header_name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryParamCondition:
+    param_name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApplicationLoadBalancerEvent:
+    TYPE: ClassVar[str] = "application-load-balancer"
+    load_balancer: object
+    container_port: int
+    priority: int
+    listener_port: int | None
+    paths: tuple[str, ...]
+    methods: tuple[str, ...]
+    hosts: tuple[str, ...]
+    headers: tuple[HeaderCondition, ...]
+    query_params: tuple[QueryParamCondition, ...]
+    source_ips: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CognitoAuthorizer:
+    TYPE: ClassVar[str] = "cognito"
+    user_pool: object
+    identity_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LambdaAuthorizer:
+    TYPE: ClassVar[str] = "lambda"
+    function: object
+    iam_response: bool
+    identity_sources: tuple[str, ...]
+    cache_result_seconds: int
+
+
+@dataclass(frozen=True)
+class HttpApiGatewayEvent:
+    TYPE: ClassVar[str] = "http-api-gateway"
+    http_api_gateway: object
+    container_port: int
+    method: str
+    path: str
+    authorizer: CognitoAuthorizer | LambdaAuthorizer | None
+    payload_format: str
+
+
+@dataclass(frozen=True)
+class NetworkLoadBalancerEvent:
+    TYPE: ClassVar[str] = "network-load-balancer"
+    load_balancer: object
+    listener_port: int
+    container_port: int
+
+
+@dataclass(frozen=True)
+class WorkloadInternalEvent:
+    TYPE: ClassVar[str] = "workload-internal"
+    container_port: int
+
+
+@dataclass(frozen=True)
+class ServiceConnectEvent:
+    TYPE: ClassVar[str] = "service-connect"
+    container_port: int
+    alias: str
+    protocol: str | None
+
+
+ContainerEvent = (
+    ApplicationLoadBalancerEvent
+    | HttpApiGatewayEvent
+    | NetworkLoadBalancerEvent
+    | WorkloadInternalEvent
+    | ServiceConnectEvent
+)
+EVENT_TYPES = (
+    HttpApiGatewayEvent.TYPE,
+    ApplicationLoadBalancerEvent.TYPE,
+    NetworkLoadBalancerEvent.TYPE,
+    WorkloadInternalEvent.TYPE,
+    ServiceConnectEvent.TYPE,
+)
+
+
+def kebab(name: str) -> str:
+    """'apiContainer' -> 'api-container', 'my_service' -> 'my-service' (for default DNS aliases)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).replace("_", "-").lower()
+
+
+def parse_event(
+    reader: ArgReader, field: str, raw: Any, resource_name: str, container_name: str
+) -> ContainerEvent:
+    """One entry of `containers[i].events`, dispatched on its `type`."""
+    if not isinstance(raw, Mapping):
+        raise reader.error(field, raw, "a dict with a 'type' of " + ", ".join(EVENT_TYPES))
+    event_type = reader.choice(f"{field}.type", raw.get("type"), EVENT_TYPES)
+    if event_type == ApplicationLoadBalancerEvent.TYPE:
+        return _application_load_balancer(reader, field, raw)
+    if event_type == HttpApiGatewayEvent.TYPE:
+        return _http_api_gateway(reader, field, raw)
+    if event_type == NetworkLoadBalancerEvent.TYPE:
+        value = reader.mapping(
+            field,
+            raw,
+            ("type", "load_balancer", "listener_port", "container_port"),
+            ("load_balancer", "listener_port", "container_port"),
+        )
+        return NetworkLoadBalancerEvent(
+            load_balancer=_balancer(reader, f"{field}.load_balancer", value["load_balancer"], "Network"),
+            listener_port=reader.port(f"{field}.listener_port", value["listener_port"]),
+            container_port=reader.port(f"{field}.container_port", value["container_port"]),
+        )
+    if event_type == WorkloadInternalEvent.TYPE:
+        value = reader.mapping(field, raw, ("type", "container_port"), ("container_port",))
+        return WorkloadInternalEvent(
+            container_port=reader.port(f"{field}.container_port", value["container_port"])
+        )
+    return _service_connect(reader, field, raw, resource_name, container_name)
+
+
+def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> object:
+    return reader.reference(field, value, f"the {kind}LoadBalancer component object to receive traffic from")
+
+
+def _application_load_balancer(
+    reader: ArgReader, field: str, raw: Mapping[str, Any]
+) -> ApplicationLoadBalancerEvent:
+    value = reader.mapping(
+        field,
+        raw,
+        (
+            "type",
+            "load_balancer",
+            "container_port",
+            "priority",
+            "listener_port",
+            "paths",
+            "methods",
+            "hosts",
+            "headers",
+            "query_params",
+            "source_ips",
+        ),
+        ("load_balancer", "container_port", "priority"),
+    )
+    listener = value.get("listener_port")
+    event = ApplicationLoadBalancerEvent(
+        load_balancer=_balancer(reader, f"{field}.load_balancer", value["load_balancer"], "Application"),
+        container_port=reader.port(f"{field}.container_port", value["container_port"]),
+        priority=reader.integer(f"{field}.priority", value["priority"], 1, ALB_PRIORITY_MAX),
+        listener_port=None if listener is None else reader.port(f"{field}.listener_port", listener),
+        paths=_patterns(reader, f"{field}.paths", value.get("paths"), "URL path patterns, e.g. '/api/*'"),
+        methods=_methods(reader, f"{field}.methods", value.get("methods")),
+        hosts=_patterns(reader, f"{field}.hosts", value.get("hosts"), "host names, e.g. '*.example.com'"),
+        headers=tuple(
+            HeaderCondition(*_named_values(reader, f"{field}.headers[{i}]", item, "header_name"))
+            for i, item in enumerate(
+                _optional_items(
+                    reader,
+                    f"{field}.headers",
+                    value.get("headers"),
+                    "{'header_name': ..., 'values': [...]} dicts",
+                )
+            )
+        ),
+        query_params=tuple(
+            QueryParamCondition(*_named_values(reader, f"{field}.query_params[{i}]", item, "param_name"))
+            for i, item in enumerate(
+                _optional_items(
+                    reader,
+                    f"{field}.query_params",
+                    value.get("query_params"),
+                    "{'param_name': ..., 'values': [...]} dicts",
+                )
+            )
+        ),
+        source_ips=_cidrs(reader, f"{field}.source_ips", value.get("source_ips")),
+    )
+    _check_rule_size(reader, field, event)
+    return event
+
+
+def _optional_items(reader: ArgReader, field: str, value: Any, what: str) -> list[Any]:
+    return [] if value is None else reader.items(field, value, what)
+
+
+def _patterns(reader: ArgReader, field: str, value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    patterns = reader.strings(field, value, what)
+    for index, pattern in enumerate(patterns):
+        if len(pattern) > ALB_PATTERN_MAX_LENGTH:
+            raise reader.error(f"{field}[{index}]", pattern, f"at most {ALB_PATTERN_MAX_LENGTH} characters")
+    return patterns
+
+
+def _methods(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    methods = reader.strings(field, value, "HTTP methods")
+    for index, method in enumerate(methods):
+        reader.choice(f"{field}[{index}]", method, HTTP_METHODS)
+    return methods
+
+
+def _named_values(reader: ArgReader, field: str, raw: Any, name_key: str) -> tuple[str, tuple[str, ...]]:
+    value = reader.mapping(field, raw, (name_key, "values"), (name_key, "values"))
+    name = reader.text(f"{field}.{name_key}", value[name_key])
+    return name, reader.strings(f"{field}.values", value["values"], "strings to match", non_empty=True)
+
+
+def _cidrs(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    cidrs = reader.strings(field, value, "CIDR blocks, e.g. '203.0.113.0/24'")
+    for index, cidr in enumerate(cidrs):
+        if "/" not in cidr or not _is_network(cidr):
+            raise reader.error(f"{field}[{index}]", cidr, "a CIDR block, e.g. '203.0.113.0/24'")
+    return cidrs
+
+
+def _is_network(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_rule_size(reader: ArgReader, field: str, event: ApplicationLoadBalancerEvent) -> None:
+    conditions: dict[str, int] = {
+        "paths": len(event.paths),
+        "methods": len(event.methods),
+        "hosts": len(event.hosts),
+        "source_ips": len(event.source_ips),
+        **{f"headers[{i}].values": len(h.values) for i, h in enumerate(event.headers)},
+        **{f"query_params[{i}].values": len(q.values) for i, q in enumerate(event.query_params)},
+    }
+    for name, count in conditions.items():
+        if count > ALB_VALUES_PER_CONDITION:
+            raise reader.error(
+                f"{field}.{name}",
+                count,
+                f"at most {ALB_VALUES_PER_CONDITION} values per "
+                "condition (an Application Load Balancer limit; split it into more events)",
+            )
+    total = sum(conditions.values())
+    if total > ALB_VALUES_PER_RULE:
+        raise reader.error(
+            field,
+            f"{total} condition values",
+            f"at most {ALB_VALUES_PER_RULE} values across "
+            "paths, methods, hosts, headers, query_params and source_ips (an Application Load "
+            "Balancer limit per rule; split it into more events)",
+        )
+
+
+def _http_api_gateway(reader: ArgReader, field: str, raw: Mapping[str, Any]) -> HttpApiGatewayEvent:
+    value = reader.mapping(
+        field,
+        raw,
+        ("type", "http_api_gateway", "container_port", "method", "path", "authorizer", "payload_format"),
+        ("http_api_gateway", "container_port", "method", "path"),
+    )
+    path = reader.text(f"{field}.path", value["path"], "'*' or a path starting with '/', e.g. '/users/{id}'")
+    if path != "*" and (not path.startswith("/") or any(c.isspace() for c in path)):
+        raise reader.error(f"{field}.path", path, "'*' or a path starting with '/', e.g. '/users/{id}'")
+    # API Gateway accepts payload format 2.0 only for Lambda integrations; a container is reached
+    # through an HTTP proxy integration, where AWS rejects anything but 1.0 at deploy time.
+    payload_format = reader.plain(f"{field}.payload_format", value.get("payload_format", "1.0"))
+    if payload_format != "1.0":
+        raise reader.error(
+            f"{field}.payload_format",
+            payload_format,
+            "'1.0' (API Gateway supports '2.0' only "
+            "for Lambda integrations, and a container is reached through an HTTP proxy)",
+        )
+    authorizer = value.get("authorizer")
+    return HttpApiGatewayEvent(
+        http_api_gateway=reader.reference(
+            f"{field}.http_api_gateway",
+            value["http_api_gateway"],
+            "the HttpApiGateway component object to receive requests from",
+        ),
+        container_port=reader.port(f"{field}.container_port", value["container_port"]),
+        method=reader.choice(f"{field}.method", value["method"], HTTP_API_METHODS),
+        path=path,
+        authorizer=None if authorizer is None else _authorizer(reader, f"{field}.authorizer", authorizer),
+        payload_format=payload_format,
+    )
+
+
+def _authorizer(reader: ArgReader, field: str, raw: Any) -> CognitoAuthorizer | LambdaAuthorizer:
+    if not isinstance(raw, Mapping):
+        raise reader.error(field, raw, "a dict with a 'type' of cognito, lambda")
+    kind = reader.choice(f"{field}.type", raw.get("type"), (CognitoAuthorizer.TYPE, LambdaAuthorizer.TYPE))
+    if kind == CognitoAuthorizer.TYPE:
+        value = reader.mapping(field, raw, ("type", "user_pool", "identity_sources"), ("user_pool",))
+        return CognitoAuthorizer(
+            user_pool=reader.input_value(f"{field}.user_pool", value["user_pool"], "the Cognito user pool"),
+            identity_sources=_identity_sources(
+                reader, f"{field}.identity_sources", value.get("identity_sources")
+            ),
+        )
+    value = reader.mapping(
+        field,
+        raw,
+        ("type", "function", "iam_response", "identity_sources", "cache_result_seconds"),
+        ("function",),
+    )
+    return LambdaAuthorizer(
+        function=reader.input_value(f"{field}.function", value["function"], "the authorizer Lambda function"),
+        iam_response=reader.boolean(f"{field}.iam_response", value.get("iam_response", False)),
+        identity_sources=_identity_sources(
+            reader, f"{field}.identity_sources", value.get("identity_sources")
+        ),
+        cache_result_seconds=reader.integer(
+            f"{field}.cache_result_seconds", value.get("cache_result_seconds", 0), 0, 3600
+        ),
+    )
+
+
+def _identity_sources(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_IDENTITY_SOURCES
+    sources = reader.strings(
+        field, value, "identity sources, e.g. '$request.header.Authorization'", non_empty=True
+    )
+    for index, source in enumerate(sources):
+        if not source.startswith(IDENTITY_SOURCE_PREFIXES):
+            raise reader.error(
+                f"{field}[{index}]",
+                source,
+                "an identity source starting with "
+                + ", ".join(IDENTITY_SOURCE_PREFIXES)
+                + " e.g. '$request.header.Authorization'",
+            )
+    return sources
+
+
+def _service_connect(
+    reader: ArgReader, field: str, raw: Mapping[str, Any], resource_name: str, container_name: str
+) -> ServiceConnectEvent:
+    value = reader.mapping(field, raw, ("type", "container_port", "alias", "protocol"), ("container_port",))
+    alias = value.get("alias")
+    if alias is None:
+        # Stacktape's default: the resource and container names, e.g. 'my-resource-my-container'.
+        default = f"{kebab(resource_name)}-{kebab(container_name)}"
+        if not ALIAS_PATTERN.match(default):
+            raise reader.error(
+                f"{field}.alias",
+                None,
+                f"{ALIAS_RULE}; the default '{default}' (from the "
+                "resource and container names) is not, so set an alias",
+            )
+        alias = default
+    elif not isinstance(reader.plain(f"{field}.alias", alias), str) or not ALIAS_PATTERN.match(alias):
+        raise reader.error(f"{field}.alias", alias, ALIAS_RULE)
+    protocol = value.get("protocol")
+    return ServiceConnectEvent(
+        container_port=reader.port(f"{field}.container_port", value["container_port"]),
+        alias=alias,
+        protocol=None
+        if protocol is None
+        else reader.choice(f"{field}.protocol", protocol, SERVICE_CONNECT_PROTOCOLS),
+    )

@@ -1,0 +1,99 @@
+"""The small set of Docker operations the sim providers need, with errors a user can act on."""
+
+import contextlib
+import io
+import os
+import tarfile
+from collections.abc import Iterator
+
+import docker
+import docker.errors
+from docker.models.containers import Container
+
+LABEL_PREFIX = "containers"
+STACK_LABEL = f"{LABEL_PREFIX}.stack"
+RESOURCE_LABEL = f"{LABEL_PREFIX}.resource"
+ROLE_LABEL = f"{LABEL_PREFIX}.role"
+SPEC_LABEL = f"{LABEL_PREFIX}.spec-hash"
+
+
+class SimError(Exception):
+    """A fault of the local environment (Docker down, image missing, container not ready)."""
+
+
+def connect() -> docker.DockerClient:
+    """A client for the engine named by DOCKER_HOST (or the default socket) that answers."""
+    try:
+        client = docker.from_env()
+        client.ping()
+    except docker.errors.DockerException as error:
+        where = os.environ.get("DOCKER_HOST", "the default socket (unix:///var/run/docker.sock)")
+        raise SimError(
+            f"Cannot reach the Docker engine at {where}: {error}. Start Docker (or dockerd) and run "
+            "`pulumi up` again; nothing was changed."
+        ) from None
+    return client
+
+
+def find_container(client: docker.DockerClient, container_id: str) -> Container | None:
+    try:
+        return client.containers.get(container_id)
+    except docker.errors.NotFound:
+        return None
+
+
+def remove_container(client: docker.DockerClient, container_id: str, stop_timeout: int = 10) -> None:
+    """Stop (giving the process time to exit cleanly) and remove; a missing container is fine."""
+    container = find_container(client, container_id)
+    if container is None:
+        return
+    with contextlib.suppress(docker.errors.NotFound):
+        container.stop(timeout=stop_timeout)
+    with contextlib.suppress(docker.errors.NotFound):
+        container.remove(force=True)
+
+
+def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, str]) -> None:
+    """Remove every container carrying all of `labels`: leftovers of an interrupted create."""
+    selector = [f"{key}={value}" for key, value in labels.items()]
+    for container in client.containers.list(all=True, filters={"label": selector}):
+        remove_container(client, container.id, stop_timeout=2)
+
+
+def last_log_lines(container: Container, lines: int = 20) -> str:
+    try:
+        return container.logs(tail=lines).decode(errors="replace").rstrip() or "(no output)"
+    except docker.errors.NotFound:
+        return "(container is gone)"
+
+
+def copy_file_into(container: Container, directory: str, name: str, content: str) -> None:
+    """Write one file into a created (not yet started) container."""
+    data = content.encode()
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mode = 0o644
+        tar.addfile(info, io.BytesIO(data))
+    container.put_archive(directory, archive.getvalue())
+
+
+def container_ip(container: Container, network: str) -> str:
+    container.reload()
+    return container.attrs["NetworkSettings"]["Networks"][network]["IPAddress"]
+
+
+@contextlib.contextmanager
+def removed_on_failure(client: docker.DockerClient, container: Container) -> Iterator[None]:
+    """A create that fails must not leave its container behind: Pulumi will not know about it."""
+    try:
+        yield
+    except BaseException:
+        remove_container(client, container.id, stop_timeout=1)
+        raise
+
+
+def whole_number(value: float | int | None) -> int | None:
+    """Pulumi sends every number as a float (3000 arrives as 3000.0): Docker wants ints."""
+    return None if value is None else int(value)

@@ -1,0 +1,143 @@
+"""The public entry of a workload on sim: an HAProxy container bound to 127.0.0.1.
+
+It plays the part an ALB or an Ingress plays in the cloud: one stable URL, spread across every
+replica (found through the network alias by Docker's DNS, so replicas come and go without touching
+it), with the workload's readiness path as its health check.
+"""
+
+import hashlib
+import json
+import secrets
+import socket
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+
+from sim_provider.docker_ops import (
+    connect,
+    copy_file_into,
+    find_container,
+    remove_container,
+    remove_labelled_containers,
+    removed_on_failure,
+    whole_number,
+)
+from sim_provider.readiness import Probe, http_probe, wait_until_ready
+
+LISTEN_PORT = 8080
+PREFERRED_PORTS = range(20000, 40000)
+CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"  # /tmp exists in every base image HAProxy ships on
+IDENTITY = ("network", "alias", "port", "readiness", "image_ref", "slots", "labels", "name_prefix")
+
+
+def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> str:
+    check = (
+        f"    option httpchk GET {readiness}\n    http-check expect rstatus ^2\n" if readiness else ""
+    )
+    return (
+        "global\n"
+        "    log stdout format raw local0\n"
+        "resolvers docker\n"
+        "    nameserver dns 127.0.0.11:53\n"  # Docker's embedded DNS on user-defined networks
+        "    hold valid 1s\n"
+        "    hold obsolete 1s\n"
+        "defaults\n"
+        "    mode tcp\n"
+        "    timeout connect 2s\n"
+        "    timeout client 10m\n"
+        "    timeout server 10m\n"
+        "    default-server init-addr none resolvers docker check inter 1s fall 2 rise 1\n"
+        "frontend public\n"
+        f"    bind :{LISTEN_PORT}\n"
+        "    default_backend replicas\n"
+        "backend replicas\n"
+        "    balance roundrobin\n"
+        f"{check}"
+        f"    server-template replica 1-{slots} {alias}:{port}\n"
+    )
+
+
+def pick_host_port(labels: dict[str, str]) -> int:
+    """A port derived from the stack and workload, so the URL survives `destroy` and `up`;
+    any free port when that one is taken."""
+    digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).digest()
+    preferred = PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise AssertionError("binding port 0 cannot fail")
+
+
+def forwarding_probe(port: int) -> Probe:
+    """Ready when HAProxy holds a connection open, i.e. it has a live replica to forward to
+    (with none, it closes the connection at once)."""
+
+    def check() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.settimeout(0.2)
+                return connection.recv(1) != b""
+        except TimeoutError:
+            return True
+        except OSError:
+            return False
+
+    return Probe(check, f"127.0.0.1:{port} forwarding to a replica")
+
+
+class IngressProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = connect()
+        remove_labelled_containers(client, props["labels"])
+        name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
+        host_port = pick_host_port(props["labels"])
+        container = client.containers.create(
+            props["image_ref"],
+            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+            name=name,
+            labels=props["labels"],
+            network=props["network"],
+            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
+            restart_policy={"Name": "unless-stopped"},
+            detach=True,
+        )
+        url = f"http://127.0.0.1:{host_port}"
+        with removed_on_failure(client, container):
+            config = haproxy_config(
+                props["alias"], whole_number(props["port"]), props.get("readiness"), whole_number(props["slots"])
+            )
+            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+            container.start()
+            probe = http_probe(url + props["readiness"]) if props.get("readiness") else forwarding_probe(host_port)
+            wait_until_ready(container, probe, props["timeout_seconds"], f"The public entry of {props['alias']!r}")
+        outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
+        return CreateResult(container.id, outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        container = find_container(connect(), id_)
+        if container is None:
+            return ReadResult(None, {})
+        return ReadResult(id_, {**props, "running": container.status == "running"})
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [key for key in IDENTITY if olds.get(key) != news.get(key)]
+        if olds.get("running") is False:
+            changed.append("running")
+        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        remove_container(connect(), id_, stop_timeout=2)
+
+
+class Ingress(pulumi.dynamic.Resource):
+    url: pulumi.Output[str]
+    host_port: pulumi.Output[int]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        outputs = {"url": None, "host_port": None, "container_name": None, "running": None}
+        super().__init__(IngressProvider(), name, {**props, **outputs}, opts)

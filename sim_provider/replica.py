@@ -1,0 +1,100 @@
+"""One replica of a workload: a container on the stack's network, answering to the workload's name."""
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+
+from sim_provider.docker_ops import (
+    SPEC_LABEL,
+    connect,
+    container_ip,
+    find_container,
+    remove_container,
+    remove_labelled_containers,
+    removed_on_failure,
+    whole_number,
+)
+from sim_provider.readiness import http_probe, running_probe, tcp_probe, wait_until_ready
+
+# Inputs that shape the container; any change replaces it (the new one is ready before the old goes).
+IDENTITY = (
+    "network", "alias", "image_ref", "image_id", "command", "env", "port", "readiness",
+    "labels", "name_prefix", "nano_cpus", "memory_mib",
+)
+
+
+def spec_hash(props: dict[str, Any]) -> str:
+    """Identifies what a container was created from, so a leftover of an interrupted create is
+    recognizable. Env values are left out: a label must not leak a secret."""
+    shape = {key: props.get(key) for key in IDENTITY if key != "env"}
+    shape["env_names"] = sorted(props.get("env") or {})
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class ReplicaProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = connect()
+        labels = {**props["labels"], SPEC_LABEL: spec_hash(props)}
+        remove_labelled_containers(client, labels)
+        name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
+        memory = whole_number(props.get("memory_mib"))
+        api = client.api
+        created = api.create_container(
+            image=props["image_ref"],
+            command=props.get("command") or None,
+            name=name,
+            environment=props.get("env") or {},
+            labels=labels,
+            detach=True,
+            host_config=api.create_host_config(
+                restart_policy={"Name": "unless-stopped"},
+                nano_cpus=whole_number(props.get("nano_cpus")),
+                mem_limit=f"{memory}m" if memory else None,
+            ),
+            networking_config=api.create_networking_config(
+                {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
+            ),
+        )
+        container = client.containers.get(created["Id"])
+        with removed_on_failure(client, container):
+            container.start()
+            wait_until_ready(container, _probe(props, container_ip(container, props["network"])),
+                             props["timeout_seconds"], f"Replica {name} of workload {props['alias']!r}")
+        return CreateResult(container.id, {**props, "container_name": name, "running": True})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        container = find_container(connect(), id_)
+        if container is None:
+            return ReadResult(None, {})
+        return ReadResult(id_, {**props, "running": container.status == "running"})
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # A container stopped by hand (seen by `pulumi refresh`) is brought back by a replacement.
+        changed = [key for key in IDENTITY if olds.get(key) != news.get(key)]
+        if olds.get("running") is False:
+            changed.append("running")
+        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        remove_container(connect(), id_)
+
+
+def _probe(props: dict[str, Any], ip: str) -> Any:
+    port, path = whole_number(props.get("port")), props.get("readiness")
+    if port and path:
+        return http_probe(f"http://{ip}:{port}{path}")
+    if port:
+        return tcp_probe(ip, port)
+    return running_probe()
+
+
+class Replica(pulumi.dynamic.Resource):
+    container_name: pulumi.Output[str]
+    running: pulumi.Output[bool]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(ReplicaProvider(), name, {**props, "container_name": None, "running": None}, opts)
