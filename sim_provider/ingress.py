@@ -65,6 +65,8 @@ def pick_host_port(labels: dict[str, str]) -> int:
     preferred = PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
     for port in (preferred, 0):
         with socket.socket() as probe:
+            # As a server would: connections of a previous run lingering in TIME_WAIT do not count.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

@@ -51,6 +51,9 @@ class ReplicaProvider(ResourceProvider):
             labels=labels,
             detach=True,
             host_config=api.create_host_config(
+                # An init process as PID 1 forwards SIGTERM, so images that never installed a
+                # handler still stop at once instead of after Docker's 10 s grace period.
+                init=True,
                 restart_policy={"Name": "unless-stopped"},
                 nano_cpus=whole_number(props.get("nano_cpus")),
                 mem_limit=f"{memory}m" if memory else None,
