@@ -51,12 +51,13 @@ class Cluster(pulumi.ComponentResource):
 
 
 # One default cluster per program run, for workloads that name none (as Wing gives each app one).
-# Keyed by the run's settings object, which Pulumi creates afresh for every run (and every mocks test).
+# Keyed by the run's resource monitor connection, which Pulumi makes afresh for every run (and
+# every mocks test), so a cluster never leaks from one run into the next.
 _default_clusters: "weakref.WeakKeyDictionary[object, Cluster]" = weakref.WeakKeyDictionary()
 
 
 def default_cluster() -> Cluster:
-    run = pulumi.runtime.settings.SETTINGS
+    run = pulumi.runtime.settings.get_monitor()
     if run not in _default_clusters:
         _default_clusters[run] = Cluster(DEFAULT_CLUSTER_NAME)
     return _default_clusters[run]

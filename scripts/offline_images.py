@@ -6,7 +6,8 @@ images that behave the same from Debian's packages (busybox-static, a debootstra
 real nodejs and haproxy) and tags them with the public names. Each is built once and then found
 locally (the sim platform never pulls an image that is present).
 
-Run as a script to make every stand-in available: `python scripts/offline_images.py`.
+Run as a script to make every stand-in available: `python scripts/offline_images.py`; with
+`--examples`, only the examples' images, pulled for real when a registry answers.
 """
 
 import shutil
@@ -148,5 +149,20 @@ def ensure_all(client: docker.DockerClient) -> None:
         ensure(client, tag)
 
 
+def ensure_examples(client: docker.DockerClient) -> None:
+    """The examples' public images: the real ones when a pull works, else the stand-ins."""
+    for tag in (HTTP_ECHO, NODE, HAPROXY):
+        if _exists(client, tag):
+            continue
+        try:
+            client.images.pull(tag)
+        except docker.errors.APIError:
+            print(f"[offline-images] cannot pull {tag}: using an offline stand-in", file=sys.stderr)
+            ensure(client, tag)
+
+
 if __name__ == "__main__":
-    ensure_all(docker.from_env())
+    if sys.argv[1:] == ["--examples"]:
+        ensure_examples(docker.from_env())
+    else:
+        ensure_all(docker.from_env())

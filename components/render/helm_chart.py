@@ -303,7 +303,7 @@ def chart_files(spec: WorkloadSpec) -> dict[str, str]:
     """
     plain_env = {k: v for k, v in spec.env.items() if isinstance(v, str)}
     plain_args = [] if _has_outputs(spec.args) else list(spec.args)
-    values = _values(spec, default_image(spec), plain_env, {}, plain_args)
+    values = _values(spec, _default_image(spec), plain_env, {}, plain_args)
     return {
         "Chart.yaml": _dump(_chart_metadata(spec)),
         "values.yaml": _values_header(spec) + _dump(values),
@@ -356,7 +356,7 @@ def write_chart(spec: WorkloadSpec, root: Path) -> Path:
     return chart_dir
 
 
-def default_image(spec: WorkloadSpec) -> str:
+def _default_image(spec: WorkloadSpec) -> str:
     """The image values.yaml names: the registry reference, or the local tag of a built image."""
     if spec.build is not None:
         return f"{spec.name}:{spec.build.tag}"

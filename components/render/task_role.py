@@ -1,0 +1,51 @@
+"""Render the IAM policy statements of a ContainerWorkload's task role.
+
+The user's `iam_role_statements`, plus what `enable_remote_sessions` and the `aws:ses` macro need.
+Resource ARNs may be Outputs: they pass through untouched, so the Pulumi layer serializes the
+document with `pulumi.Output.json_dumps`. (`connect_to` components grant their own access: this
+layer cannot know what an opaque object needs.)
+"""
+
+from typing import Any
+
+from components.spec.container_workload import ContainerWorkloadSpec
+
+POLICY_VERSION = "2012-10-17"
+# What ECS Exec needs in the task role for the SSM agent's control and data channels.
+REMOTE_SESSION_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+# Stacktape's `connect_to` macros for AWS services -> the actions they grant.
+AWS_SERVICE_ACTIONS = {"aws:ses": ("ses:*",)}
+
+
+def task_role_statements(spec: ContainerWorkloadSpec) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = []
+    for statement in spec.iam_role_statements:
+        rendered: dict[str, Any] = {
+            "Effect": statement.effect,
+            "Action": list(statement.action),
+            "Resource": list(statement.resource),
+        }
+        if statement.sid is not None:
+            rendered["Sid"] = statement.sid
+        if statement.condition is not None:
+            rendered["Condition"] = dict(statement.condition)
+        statements.append(rendered)
+    for target in spec.connect_to:
+        if isinstance(target, str):
+            statements.append(
+                {"Effect": "Allow", "Action": list(AWS_SERVICE_ACTIONS[target]), "Resource": ["*"]}
+            )
+    if spec.enable_remote_sessions:
+        statements.append({"Effect": "Allow", "Action": list(REMOTE_SESSION_ACTIONS), "Resource": ["*"]})
+    return statements
+
+
+def task_role_policy(spec: ContainerWorkloadSpec) -> dict[str, Any] | None:
+    """The inline policy document, or None when the role needs no permissions."""
+    statements = task_role_statements(spec)
+    return {"Version": POLICY_VERSION, "Statement": statements} if statements else None
