@@ -10,12 +10,13 @@ Run as a script to make every stand-in available: `python scripts/offline_images
 `--examples`, only the examples' images, pulled for real when a registry answers.
 """
 
+import hashlib
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
@@ -54,10 +55,8 @@ cat > /www/cgi-bin/fetch <<'EOF'
 #!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'; wget -q -O - "$TARGET_URL"
 EOF
-cat > /www/cgi-bin/env <<'EOF'
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\n'; printenv "$QUERY_STRING"
-EOF
+# httpd gives CGI scripts a clean environment: publish the app's own at start instead.
+env > /www/environment
 chmod +x /www/cgi-bin/*
 if [ -z "$NEVER_READY" ]; then (sleep "${READY_AFTER:-0}"; echo ready > /www/healthz) & fi
 echo "listening on ${PORT:-8080}"
@@ -65,15 +64,28 @@ exec httpd -f -p "${PORT:-8080}" -h /www
 """
 
 
-def _exists(client: docker.DockerClient, tag: str) -> bool:
+Recipe = tuple[str, dict[str, str | Path]]  # a Dockerfile and the files beside it
+RECIPE_LABEL = "containers.stand-in-recipe"
+
+
+def _image(client: docker.DockerClient, tag: str) -> Any:
     try:
-        client.images.get(tag)
-        return True
+        return client.images.get(tag)
     except docker.errors.ImageNotFound:
-        return False
+        return None
 
 
-def _build(client: docker.DockerClient, tag: str, dockerfile: str, files: dict[str, str | Path]) -> None:
+def _recipe_hash(recipe: Recipe) -> str:
+    dockerfile, files = recipe
+    digest = hashlib.sha256(dockerfile.encode())
+    for name, content in sorted(files.items()):
+        digest.update(name.encode())
+        digest.update(content.read_bytes() if isinstance(content, Path) else content.encode())
+    return digest.hexdigest()[:16]
+
+
+def _build(client: docker.DockerClient, tag: str, recipe: Recipe) -> None:
+    dockerfile, files = recipe
     with tempfile.TemporaryDirectory() as context:
         for name, content in files.items():
             target = Path(context, name)
@@ -82,10 +94,10 @@ def _build(client: docker.DockerClient, tag: str, dockerfile: str, files: dict[s
             else:
                 target.write_text(content)
         Path(context, "Dockerfile").write_text(dockerfile)
-        client.images.build(path=context, tag=tag, rm=True, labels={"containers.offline-stand-in": "true"})
+        client.images.build(path=context, tag=tag, rm=True, labels={RECIPE_LABEL: _recipe_hash(recipe)})
 
 
-def _debian(client: docker.DockerClient) -> None:
+def _import_debian() -> None:
     with tempfile.TemporaryDirectory() as rootfs:
         subprocess.run(
             ["debootstrap", "--variant=minbase", "bookworm", rootfs, DEBIAN_MIRROR],
@@ -96,63 +108,61 @@ def _debian(client: docker.DockerClient) -> None:
         tar.wait()
 
 
-def _busybox(client: docker.DockerClient) -> None:
-    dockerfile = 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n'
-    _build(client, BUSYBOX, dockerfile, {"busybox": Path(shutil.which("busybox") or "/bin/busybox")})
+def _apt(packages: str) -> Recipe:
+    return (
+        f"FROM {DEBIAN}\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends {packages} "
+        "&& rm -rf /var/lib/apt/lists/*\n",
+        {},
+    )
 
 
-def _http_echo(client: docker.DockerClient) -> None:
-    dockerfile = f'FROM {BUSYBOX}\nCOPY http-echo.sh /http-echo.sh\nEXPOSE 5678\nENTRYPOINT ["/bin/sh", "/http-echo.sh"]\n'
-    _build(client, HTTP_ECHO, dockerfile, {"http-echo.sh": HTTP_ECHO_SCRIPT})
+def _recipes() -> dict[str, Recipe]:
+    """Every stand-in built with `docker build`, in order: later ones are built FROM earlier ones."""
+    busybox = Path(shutil.which("busybox") or "/bin/busybox")
+    return {
+        BUSYBOX: (
+            'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+            {"busybox": busybox},
+        ),
+        HTTP_ECHO: (
+            f'FROM {BUSYBOX}\nCOPY http-echo.sh /http-echo.sh\nEXPOSE 5678\nENTRYPOINT ["/bin/sh", "/http-echo.sh"]\n',
+            {"http-echo.sh": HTTP_ECHO_SCRIPT},
+        ),
+        TEST_APP: (f'FROM {BUSYBOX}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n', {"app.sh": TEST_APP_SCRIPT}),
+        NODE: _apt("nodejs"),
+        HAPROXY: _apt("haproxy"),
+    }
 
 
-def _test_app(client: docker.DockerClient) -> None:
-    dockerfile = f'FROM {BUSYBOX}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n'
-    _build(client, TEST_APP, dockerfile, {"app.sh": TEST_APP_SCRIPT})
-
-
-def _apt_image(tag: str, packages: str) -> Callable[[docker.DockerClient], None]:
-    def build(client: docker.DockerClient) -> None:
-        dockerfile = (
-            f"FROM {DEBIAN}\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends {packages} "
-            "&& rm -rf /var/lib/apt/lists/*\n"
-        )
-        _build(client, tag, dockerfile, {})
-
-    return build
-
-
-# In dependency order: later images are built FROM earlier ones.
-BUILDERS: dict[str, Callable[[docker.DockerClient], None]] = {
-    DEBIAN: _debian,
-    BUSYBOX: _busybox,
-    HTTP_ECHO: _http_echo,
-    TEST_APP: _test_app,
-    NODE: _apt_image(NODE, "nodejs"),
-    HAPROXY: _apt_image(HAPROXY, "haproxy"),
-}
-NEEDS = {HTTP_ECHO: [BUSYBOX], TEST_APP: [BUSYBOX], NODE: [DEBIAN], HAPROXY: [DEBIAN]}
+BASES = {HTTP_ECHO: BUSYBOX, TEST_APP: BUSYBOX, NODE: DEBIAN, HAPROXY: DEBIAN}
 
 
 def ensure(client: docker.DockerClient, tag: str) -> None:
-    """Make `tag` present locally, building it (and what it is built from) when missing."""
-    if _exists(client, tag):
+    """Make `tag` present, (re)building it and its base when missing or built from another recipe."""
+    if tag == DEBIAN:
+        if _image(client, DEBIAN) is None:
+            print(f"[offline-images] debootstrapping {DEBIAN}", file=sys.stderr)
+            _import_debian()
         return
-    for base in NEEDS.get(tag, []):
-        ensure(client, base)
+    if tag in BASES:
+        ensure(client, BASES[tag])
+    recipe = _recipes()[tag]
+    image = _image(client, tag)
+    if image is not None and image.labels.get(RECIPE_LABEL) == _recipe_hash(recipe):
+        return
     print(f"[offline-images] building stand-in {tag}", file=sys.stderr)
-    BUILDERS[tag](client)
+    _build(client, tag, recipe)
 
 
 def ensure_all(client: docker.DockerClient) -> None:
-    for tag in BUILDERS:
+    for tag in _recipes():
         ensure(client, tag)
 
 
 def ensure_examples(client: docker.DockerClient) -> None:
     """The examples' public images: the real ones when a pull works, else the stand-ins."""
     for tag in (HTTP_ECHO, NODE, HAPROXY):
-        if _exists(client, tag):
+        if _image(client, tag) is not None:
             continue
         try:
             client.images.pull(tag)

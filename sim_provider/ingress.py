@@ -12,9 +12,10 @@ import socket
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 from sim_provider.docker_ops import (
+    SimError,
     connect,
     copy_file_into,
     find_container,
@@ -44,7 +45,10 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
         "    hold obsolete 1s\n"
         "defaults\n"
         "    mode tcp\n"
-        "    timeout connect 2s\n"
+        "    timeout connect 1s\n"
+        # A replica that just went away fails fast and the connection is retried on a live one.
+        "    retries 3\n"
+        "    option redispatch 1\n"
         "    timeout client 10m\n"
         "    timeout server 10m\n"
         "    default-server init-addr none resolvers docker check inter 1s fall 2 rise 1\n"
@@ -115,10 +119,18 @@ class IngressProvider(ResourceProvider):
             )
             copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             container.start()
-            probe = http_probe(url + props["readiness"]) if props.get("readiness") else forwarding_probe(host_port)
-            wait_until_ready(container, probe, props["timeout_seconds"], f"The public entry of {props['alias']!r}")
+            _wait_forwarding(container, props, host_port)
         outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
         return CreateResult(container.id, outputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only the replicas behind it changed: the update is done when traffic reaches the new ones.
+        container = find_container(connect(), id_)
+        if container is None:
+            raise SimError(f"The public entry of {news['alias']!r} is gone: run `pulumi refresh`, then `up`.")
+        _wait_forwarding(container, news, whole_number(olds["host_port"]))
+        kept = {key: olds[key] for key in ("container_name", "host_port", "url")}
+        return UpdateResult({**news, **kept, "running": True})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         container = find_container(connect(), id_)
@@ -130,10 +142,19 @@ class IngressProvider(ResourceProvider):
         changed = [key for key in IDENTITY if olds.get(key) != news.get(key)]
         if olds.get("running") is False:
             changed.append("running")
-        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
+        new_backends = olds.get("backends") != news.get("backends")
+        return DiffResult(changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         remove_container(connect(), id_, stop_timeout=2)
+
+
+def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> None:
+    url = f"http://127.0.0.1:{host_port}"
+    probe = http_probe(url + props["readiness"]) if props.get("readiness") else forwarding_probe(host_port)
+    # Several successes in a row: one lucky connection may still have met a replica on its way out.
+    wait_until_ready(container, probe, props["timeout_seconds"], f"The public entry of {props['alias']!r}",
+                     successes_needed=3)
 
 
 class Ingress(pulumi.dynamic.Resource):

@@ -49,17 +49,22 @@ def running_probe() -> Probe:
     return Probe(lambda: time.monotonic() - started >= SETTLE_SECONDS, "the process staying up")
 
 
-def wait_until_ready(container: Container, probe: Probe, timeout_seconds: float, what: str) -> None:
+def wait_until_ready(
+    container: Container, probe: Probe, timeout_seconds: float, what: str, successes_needed: int = 1
+) -> None:
     deadline = time.monotonic() + timeout_seconds
+    successes = 0
     while True:
         container.reload()
-        if container.status in ("exited", "dead"):
+        # The restart policy brings a crashed process back: a restart before readiness is a crash.
+        if container.status in ("exited", "dead", "restarting") or container.attrs.get("RestartCount"):
             code = container.attrs["State"].get("ExitCode")
             raise SimError(
                 f"{what} exited with code {code} before it was ready. Its last log lines:\n"
                 f"{last_log_lines(container)}"
             )
-        if probe.check():
+        successes = successes + 1 if probe.check() else 0
+        if successes >= successes_needed:
             return
         if time.monotonic() > deadline:
             raise SimError(

@@ -1,6 +1,7 @@
 """Shared fixtures: a Pulumi mocks runner for unit tests, and real-engine helpers for sim tests."""
 
 import importlib.util
+import os
 import shutil
 import textwrap
 import uuid
@@ -8,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pulumi
 import pytest
@@ -121,6 +123,11 @@ class SimProject:
 
     def up(self, **kwargs: Any) -> auto.UpResult:
         return self.stack.up(**kwargs)
+
+    def state_file_text(self) -> str:
+        """The stack's state exactly as the file backend stores it (secrets encrypted)."""
+        backend = Path(urlparse(os.environ["PULUMI_BACKEND_URL"]).path)
+        return (backend / ".pulumi" / "stacks" / self.path.name / f"{self.stack.name}.json").read_text()
 
     def outputs(self) -> dict[str, Any]:
         return {key: output.value for key, output in self.stack.outputs().items()}

@@ -109,6 +109,8 @@ def _ingress(
             "readiness": spec.readiness,
             "image_ref": image.image_ref,
             "slots": max(8, 2 * len(replicas)),
+            # Replaced replicas change this list, and the ingress then re-checks that traffic flows.
+            "backends": [replica.container_name for replica in replicas],
             "labels": labels(spec.name, "ingress"),
             "timeout_seconds": timeout,
         },
