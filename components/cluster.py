@@ -1,23 +1,28 @@
-"""`Cluster`: where workloads run. On sim, the stack's Docker network."""
+"""`Cluster`: where workloads run. sim: a Docker network; eks: an EKS cluster; ecs: an ECS cluster."""
 
 import weakref
-from typing import TypedDict
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pulumi
 
-from components.platforms import sim
-from components.spec.errors import InvalidArgumentError
+from components.cluster_args import ClusterArgs
+from components.platforms import ecs_cluster, eks_cluster, sim
+from components.platforms.outputs import ClusterOutputs
 from components.spec.platform import Platform, current_platform
 
 DEFAULT_CLUSTER_NAME = "app"
 
-
-class ClusterArgs(TypedDict, total=False):
-    """Options of a Cluster. The sim platform needs none."""
+CreateCluster = Callable[[pulumi.Resource, str, Mapping[str, Any], bool], ClusterOutputs]
+CREATORS: dict[Platform, CreateCluster] = {
+    Platform.SIM: sim.create_cluster,
+    Platform.EKS: eks_cluster.create_cluster,
+    Platform.ECS: ecs_cluster.create_cluster,
+}
 
 
 class Cluster(pulumi.ComponentResource):
-    """A place to run workloads, shared by every Workload that names it with `cluster=`."""
+    """A place to run workloads, shared by every workload that names it with `cluster=`."""
 
     cluster_name: pulumi.Output[str]
     """The cluster's name (on sim: the Docker network's name)."""
@@ -28,20 +33,24 @@ class Cluster(pulumi.ComponentResource):
     kubeconfig: pulumi.Output[str | None]
     """A kubeconfig for the cluster (eks); None elsewhere."""
 
-    def __init__(self, name: str, args: ClusterArgs | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: ClusterArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        _default: bool = False,
+    ) -> None:
         platform = current_platform("Cluster", name)
-        if platform is not Platform.SIM:
-            raise InvalidArgumentError(
-                "Cluster", name, "containers:platform (stack config)", platform.value,
-                "sim (the eks and ecs platforms are not available in this version yet)",
-            )
         super().__init__("containers:index:Cluster", name, {}, opts)
-        self.network = sim.create_network(self, name)
-        """Escape hatch: the Docker network resource (sim)."""
-        self.cluster_name = self.network.name
-        self.endpoint = pulumi.Output.from_input(None)
-        self.certificate = pulumi.Output.from_input(None)
-        self.kubeconfig = pulumi.Output.from_input(None)
+        outputs = CREATORS[platform](self, name, args or {}, _default)
+        self.platform = platform
+        self.resources = outputs.resources
+        """Escape hatches by role: sim "network"; see the README for eks and ecs."""
+        self.cluster_name = pulumi.Output.from_input(outputs.cluster_name)
+        self.endpoint = pulumi.Output.from_input(outputs.endpoint)
+        self.certificate = pulumi.Output.from_input(outputs.certificate)
+        self.kubeconfig = pulumi.Output.from_input(outputs.kubeconfig)
         self.register_outputs({
             "cluster_name": self.cluster_name,
             "endpoint": self.endpoint,
@@ -59,5 +68,5 @@ _default_clusters: "weakref.WeakKeyDictionary[object, Cluster]" = weakref.WeakKe
 def default_cluster() -> Cluster:
     run = pulumi.runtime.settings.get_monitor()
     if run not in _default_clusters:
-        _default_clusters[run] = Cluster(DEFAULT_CLUSTER_NAME)
+        _default_clusters[run] = Cluster(DEFAULT_CLUSTER_NAME, _default=True)
     return _default_clusters[run]

@@ -1,14 +1,22 @@
 """`Workload`: one image, one port, N replicas (Wing's `containers.Workload`) on any platform."""
 
-from typing import NotRequired, TypedDict
+from collections.abc import Callable
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
 from components.cluster import Cluster, default_cluster
-from components.platforms import sim
-from components.spec.errors import InvalidArgumentError
+from components.platforms import ecs_workload, eks, sim
+from components.platforms.outputs import WorkloadOutputs
 from components.spec.platform import Platform, current_platform
-from components.spec.workload import parse_workload
+from components.spec.workload import WorkloadSpec, parse_workload
+
+DeployWorkload = Callable[[pulumi.Resource, WorkloadSpec, Any], WorkloadOutputs]
+DEPLOYERS: dict[Platform, DeployWorkload] = {
+    Platform.SIM: sim.deploy_workload,
+    Platform.EKS: eks.deploy_workload,
+    Platform.ECS: ecs_workload.deploy_workload,
+}
 
 
 class ResourcesArgs(TypedDict, total=False):
@@ -82,21 +90,14 @@ class Workload(pulumi.ComponentResource):
         # Validate everything before registering anything, so bad input creates nothing.
         spec = parse_workload(name, args)
         platform = current_platform("Workload", name)
-        if platform is not Platform.SIM:
-            raise InvalidArgumentError(
-                "Workload", name, "containers:platform (stack config)", platform.value,
-                "sim (the eks and ecs platforms are not available in this version yet)",
-            )
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
-        endpoints = sim.deploy_workload(self, spec, cluster.network)
-        self.replicas = endpoints.replicas
-        """Escape hatch: the replica resources (sim containers)."""
-        self.ingress = endpoints.ingress
-        """Escape hatch: the public entry resource (sim HAProxy), None unless public."""
-        self.image_ref = endpoints.image_ref
-        self.internal_url = pulumi.Output.from_input(endpoints.internal_url)
-        self.public_url = pulumi.Output.from_input(endpoints.public_url)
+        outputs = DEPLOYERS[platform](self, spec, cluster)
+        self.resources = outputs.resources
+        """Escape hatches by role (sim: "image", "replicas", "ingress"; see the README for eks and ecs)."""
+        self.image_ref = pulumi.Output.from_input(outputs.image_ref)
+        self.internal_url = pulumi.Output.from_input(outputs.internal_url)
+        self.public_url = pulumi.Output.from_input(outputs.public_url)
         self.register_outputs({
             "public_url": self.public_url,
             "internal_url": self.internal_url,

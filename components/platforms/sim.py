@@ -1,9 +1,11 @@
 """The sim platform: workloads as containers on the local Docker engine, through dynamic providers."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 
+from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
 from components.platforms.sim_names import docker_name, labels, stack_prefix
 from components.spec.workload import WorkloadSpec
 from sim_provider.image import LocalImage
@@ -15,24 +17,18 @@ DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
 DEFAULT_READINESS_TIMEOUT_SECONDS = 60
 
 
-@dataclass(frozen=True)
-class WorkloadEndpoints:
-    image_ref: pulumi.Output[str]
-    internal_url: str | None
-    public_url: pulumi.Output[str] | None
-    replicas: list[Replica]
-    ingress: Ingress | None
-
-
-def create_network(parent: pulumi.Resource, cluster_name: str) -> DockerNetwork:
-    return DockerNetwork(
-        f"{cluster_name}-network",
-        {"name": docker_name(stack_prefix(), cluster_name), "labels": labels(cluster_name, "network")},
+def create_cluster(parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool) -> ClusterOutputs:
+    """A cluster on sim is the Docker network its workloads share."""
+    network = DockerNetwork(
+        f"{name}-network",
+        {"name": docker_name(stack_prefix(), name), "labels": labels(name, "network")},
         pulumi.ResourceOptions(parent=parent),
     )
+    return ClusterOutputs(cluster_name=network.name, resources={"network": network})
 
 
-def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, network: DockerNetwork) -> WorkloadEndpoints:
+def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+    network: DockerNetwork = cluster.resources["network"]
     config = pulumi.Config("containers")
     timeout = config.get_float("readinessTimeoutSeconds") or DEFAULT_READINESS_TIMEOUT_SECONDS
     child = pulumi.ResourceOptions(parent=parent)
@@ -61,12 +57,11 @@ def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, network: Docker
         for index in range(1, _replica_count(spec) + 1)
     ]
     ingress = _ingress(spec, network, replicas, timeout, child) if spec.public else None
-    return WorkloadEndpoints(
+    return WorkloadOutputs(
         image_ref=image.image_ref,
         internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
         public_url=ingress.url if ingress else None,
-        replicas=replicas,
-        ingress=ingress,
+        resources={"image": image, "replicas": replicas, "ingress": ingress},
     )
 
 

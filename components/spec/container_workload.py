@@ -151,12 +151,14 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
     targets = _load_balanced_targets(containers)
 
     cluster = raw.get("cluster")
+    if cluster is not None:
+        cluster = reader.reference("cluster", cluster, "a Cluster component object")
     return ContainerWorkloadSpec(
         resource_name=resource_name,
         containers=containers,
         resources=parse_resources(reader, raw["resources"]),
         scaling=parse_scaling(reader, raw.get("scaling")),
-        deployment=_parse_deployment(reader, raw.get("deployment"), containers, targets),
+        deployment=_parse_deployment(reader, raw.get("deployment"), targets),
         connect_to=parse_connect_to(reader, raw.get("connect_to")),
         iam_role_statements=parse_iam_role_statements(reader, raw.get("iam_role_statements")),
         enable_remote_sessions=reader.boolean(
@@ -165,9 +167,7 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
         use_private_subnets_with_nat=reader.boolean(
             "use_private_subnets_with_nat", raw.get("use_private_subnets_with_nat", False)
         ),
-        cluster=None
-        if cluster is None
-        else reader.reference("cluster", cluster, "a Cluster component object"),
+        cluster=cluster,
         load_balanced_targets=targets,
     )
 
@@ -355,7 +355,6 @@ def _load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadB
 def _parse_deployment(
     reader: ArgReader,
     raw: Any,
-    containers: tuple[ContainerSpec, ...],
     targets: tuple[LoadBalancedTarget, ...],
 ) -> DeploymentSpec | None:
     if raw is None:

@@ -11,7 +11,7 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 
 
-class BuildArgs(TypedDict):
+class ContainerBuildArgs(TypedDict):
     context: str
     """A folder with a Dockerfile, relative to the Pulumi program."""
     dockerfile: NotRequired[str]
@@ -20,17 +20,17 @@ class BuildArgs(TypedDict):
     """Globs (relative to `context`) whose content decides a rebuild. Default: every file."""
 
 
-class HeaderConditionArgs(TypedDict):
+class LbHeaderConditionArgs(TypedDict):
     header_name: str
     values: list[str]
 
 
-class QueryParamConditionArgs(TypedDict):
+class LbQueryParamConditionArgs(TypedDict):
     param_name: str
     values: list[str]
 
 
-class AuthorizerArgs(TypedDict):
+class HttpApiAuthorizerArgs(TypedDict):
     type: str
     """'cognito' or 'lambda'."""
     user_pool: NotRequired[Any]
@@ -45,7 +45,7 @@ class AuthorizerArgs(TypedDict):
     """lambda: 0..3600. Default: 0 (no caching)."""
 
 
-class ContainerEventArgs(TypedDict):
+class ContainerWorkloadEventArgs(TypedDict):
     type: str
     """http-api-gateway, application-load-balancer, network-load-balancer, workload-internal or
     service-connect; which other keys apply depends on it."""
@@ -59,18 +59,18 @@ class ContainerEventArgs(TypedDict):
     paths: NotRequired[list[str]]
     methods: NotRequired[list[str]]
     hosts: NotRequired[list[str]]
-    headers: NotRequired[list[HeaderConditionArgs]]
-    query_params: NotRequired[list[QueryParamConditionArgs]]
+    headers: NotRequired[list[LbHeaderConditionArgs]]
+    query_params: NotRequired[list[LbQueryParamConditionArgs]]
     source_ips: NotRequired[list[str]]
     method: NotRequired[str]
     path: NotRequired[str]
-    authorizer: NotRequired[AuthorizerArgs]
+    authorizer: NotRequired[HttpApiAuthorizerArgs]
     payload_format: NotRequired[str]
     alias: NotRequired[str]
     protocol: NotRequired[str]
 
 
-class LoadBalancerHealthCheckArgs(TypedDict, total=False):
+class ContainerWorkloadLbHealthCheckArgs(TypedDict, total=False):
     path: str
     """Default: '/'."""
     interval_seconds: int
@@ -83,19 +83,19 @@ class LoadBalancerHealthCheckArgs(TypedDict, total=False):
     """Default: the port that receives the traffic."""
 
 
-class LoggingArgs(TypedDict, total=False):
+class ContainerLoggingArgs(TypedDict, total=False):
     disabled: bool
     retention_days: int
     """Default: 90."""
 
 
-class DependencyArgs(TypedDict):
+class ContainerDependencyArgs(TypedDict):
     container_name: str
     condition: str
     """START, HEALTHY, COMPLETE or SUCCESS."""
 
 
-class InternalHealthCheckArgs(TypedDict):
+class ContainerHealthCheckArgs(TypedDict):
     health_check_command: list[str]
     """Starts with 'CMD' or 'CMD-SHELL'."""
     interval_seconds: NotRequired[int]
@@ -104,7 +104,7 @@ class InternalHealthCheckArgs(TypedDict):
     start_period_seconds: NotRequired[int]
 
 
-class VolumeMountArgs(TypedDict):
+class ContainerEfsMountArgs(TypedDict):
     type: str
     """'efs'."""
     efs_filesystem: Any
@@ -112,26 +112,26 @@ class VolumeMountArgs(TypedDict):
     root_directory: NotRequired[str]
 
 
-class ContainerArgs(TypedDict):
+class ContainerWorkloadContainerArgs(TypedDict):
     name: str
     image: NotRequired[str]
-    build: NotRequired[BuildArgs]
+    build: NotRequired[ContainerBuildArgs]
     command: NotRequired[list[str]]
     """Replaces the image's ENTRYPOINT."""
     args: NotRequired[list[str]]
     """Replaces the image's CMD."""
     environment: NotRequired[dict[str, pulumi.Input[str]]]
-    events: NotRequired[list[ContainerEventArgs]]
-    load_balancer_health_check: NotRequired[LoadBalancerHealthCheckArgs]
+    events: NotRequired[list[ContainerWorkloadEventArgs]]
+    load_balancer_health_check: NotRequired[ContainerWorkloadLbHealthCheckArgs]
     essential: NotRequired[bool]
-    logging: NotRequired[LoggingArgs]
-    depends_on: NotRequired[list[DependencyArgs]]
-    internal_health_check: NotRequired[InternalHealthCheckArgs]
+    logging: NotRequired[ContainerLoggingArgs]
+    depends_on: NotRequired[list[ContainerDependencyArgs]]
+    internal_health_check: NotRequired[ContainerHealthCheckArgs]
     stop_timeout: NotRequired[int]
-    volume_mounts: NotRequired[list[VolumeMountArgs]]
+    volume_mounts: NotRequired[list[ContainerEfsMountArgs]]
 
 
-class ResourcesArgs(TypedDict, total=False):
+class ContainerWorkloadResourcesArgs(TypedDict, total=False):
     cpu: float
     memory: int
     instance_types: list[str]
@@ -139,25 +139,25 @@ class ResourcesArgs(TypedDict, total=False):
     architecture: str
 
 
-class ScalingPolicyArgs(TypedDict, total=False):
+class ContainerWorkloadScalingPolicyArgs(TypedDict, total=False):
     keep_avg_cpu_utilization_under: float
     keep_avg_memory_utilization_under: float
 
 
-class ScalingArgs(TypedDict, total=False):
+class ContainerWorkloadScalingArgs(TypedDict, total=False):
     min_instances: int
     max_instances: int
-    scaling_policy: ScalingPolicyArgs
+    scaling_policy: ContainerWorkloadScalingPolicyArgs
 
 
-class DeploymentArgs(TypedDict):
+class ContainerWorkloadDeploymentArgs(TypedDict):
     strategy: str
     before_allow_traffic_function: NotRequired[Any]
     after_traffic_shift_function: NotRequired[Any]
     test_listener_port: NotRequired[int]
 
 
-class IamRoleStatementArgs(TypedDict):
+class ContainerWorkloadIamStatementArgs(TypedDict):
     action: list[str]
     resource: list[pulumi.Input[str]]
     sid: NotRequired[str]
@@ -166,12 +166,12 @@ class IamRoleStatementArgs(TypedDict):
 
 
 class ContainerWorkloadArgs(TypedDict):
-    containers: list[ContainerArgs]
-    resources: ResourcesArgs
-    scaling: NotRequired[ScalingArgs]
-    deployment: NotRequired[DeploymentArgs]
+    containers: list[ContainerWorkloadContainerArgs]
+    resources: ContainerWorkloadResourcesArgs
+    scaling: NotRequired[ContainerWorkloadScalingArgs]
+    deployment: NotRequired[ContainerWorkloadDeploymentArgs]
     connect_to: NotRequired[list[Any]]
-    iam_role_statements: NotRequired[list[IamRoleStatementArgs]]
+    iam_role_statements: NotRequired[list[ContainerWorkloadIamStatementArgs]]
     enable_remote_sessions: NotRequired[bool]
     use_private_subnets_with_nat: NotRequired[bool]
     cluster: NotRequired[Any]

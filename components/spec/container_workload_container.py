@@ -166,7 +166,6 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
             _optional_items(reader, f"{field}.events", value.get("events"), "event dicts")
         )
     )
-    health = value.get("load_balancer_health_check")
     return ContainerSpec(
         name=name,
         image=image,
@@ -175,9 +174,9 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
         args=_strings(reader, f"{field}.args", value.get("args")),
         environment=_parse_environment(reader, f"{field}.environment", value.get("environment")),
         events=events,
-        load_balancer_health_check=None
-        if health is None
-        else _parse_lb_health_check(reader, f"{field}.load_balancer_health_check", health, events),
+        load_balancer_health_check=_parse_lb_health_check(
+            reader, f"{field}.load_balancer_health_check", value.get("load_balancer_health_check"), events
+        ),
         essential=reader.boolean(f"{field}.essential", value.get("essential", True)),
         logging=_parse_logging(reader, f"{field}.logging", value.get("logging")),
         depends_on=tuple(
@@ -327,7 +326,9 @@ def _parse_internal_health_check(reader: ArgReader, field: str, raw: Any) -> Int
 
 def _parse_lb_health_check(
     reader: ArgReader, field: str, raw: Any, events: tuple[ContainerEvent, ...]
-) -> LoadBalancerHealthCheckSpec:
+) -> LoadBalancerHealthCheckSpec | None:
+    if raw is None:
+        return None
     value = reader.mapping(field, raw, ("path", "interval_seconds", "timeout_seconds", "protocol", "port"))
     if not any(isinstance(e, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent) for e in events):
         raise reader.error(
@@ -353,6 +354,13 @@ def _parse_lb_health_check(
             raise reader.error(f"{field}.path", path, "an HTTP path starting with '/', e.g. '/health'")
         if protocol == "TCP":
             raise reader.error(f"{field}.path", path, "no path with protocol TCP (a TCP check only connects)")
+        if protocol is None and any(isinstance(e, NetworkLoadBalancerEvent) for e in events):
+            # A Network Load Balancer probes over TCP unless told otherwise, which would ignore the path.
+            raise reader.error(
+                f"{field}.protocol",
+                None,
+                "'HTTP' to probe a path behind a Network Load Balancer (its default is TCP)",
+            )
     interval = reader.integer(f"{field}.interval_seconds", value.get("interval_seconds", 5), 5, 300)
     timeout = reader.integer(f"{field}.timeout_seconds", value.get("timeout_seconds", 4), 2, 120)
     if timeout >= interval:

@@ -18,6 +18,19 @@ HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "T
 HTTP_API_METHODS = ("*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 SERVICE_CONNECT_PROTOCOLS = ("http", "http2", "grpc")
 ALB_PRIORITY_MAX = 50000
+ALB_EVENT_FIELDS = (
+    "type",
+    "load_balancer",
+    "container_port",
+    "priority",
+    "listener_port",
+    "paths",
+    "methods",
+    "hosts",
+    "headers",
+    "query_params",
+    "source_ips",
+)
 # ALB limits: 3 values per condition and 5 across all conditions of one rule.
 ALB_VALUES_PER_CONDITION = 3
 ALB_VALUES_PER_RULE = 5
@@ -163,24 +176,7 @@ def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> object:
 def _application_load_balancer(
     reader: ArgReader, field: str, raw: Mapping[str, Any]
 ) -> ApplicationLoadBalancerEvent:
-    value = reader.mapping(
-        field,
-        raw,
-        (
-            "type",
-            "load_balancer",
-            "container_port",
-            "priority",
-            "listener_port",
-            "paths",
-            "methods",
-            "hosts",
-            "headers",
-            "query_params",
-            "source_ips",
-        ),
-        ("load_balancer", "container_port", "priority"),
-    )
+    value = reader.mapping(field, raw, ALB_EVENT_FIELDS, ("load_balancer", "container_port", "priority"))
     listener = value.get("listener_port")
     event = ApplicationLoadBalancerEvent(
         load_balancer=_balancer(reader, f"{field}.load_balancer", value["load_balancer"], "Application"),
@@ -191,25 +187,15 @@ def _application_load_balancer(
         methods=_methods(reader, f"{field}.methods", value.get("methods")),
         hosts=_patterns(reader, f"{field}.hosts", value.get("hosts"), "host names, e.g. '*.example.com'"),
         headers=tuple(
-            HeaderCondition(*_named_values(reader, f"{field}.headers[{i}]", item, "header_name"))
-            for i, item in enumerate(
-                _optional_items(
-                    reader,
-                    f"{field}.headers",
-                    value.get("headers"),
-                    "{'header_name': ..., 'values': [...]} dicts",
-                )
+            HeaderCondition(name, values)
+            for name, values in _named_conditions(
+                reader, f"{field}.headers", value.get("headers"), "header_name"
             )
         ),
         query_params=tuple(
-            QueryParamCondition(*_named_values(reader, f"{field}.query_params[{i}]", item, "param_name"))
-            for i, item in enumerate(
-                _optional_items(
-                    reader,
-                    f"{field}.query_params",
-                    value.get("query_params"),
-                    "{'param_name': ..., 'values': [...]} dicts",
-                )
+            QueryParamCondition(name, values)
+            for name, values in _named_conditions(
+                reader, f"{field}.query_params", value.get("query_params"), "param_name"
             )
         ),
         source_ips=_cidrs(reader, f"{field}.source_ips", value.get("source_ips")),
@@ -241,10 +227,20 @@ def _methods(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
     return methods
 
 
-def _named_values(reader: ArgReader, field: str, raw: Any, name_key: str) -> tuple[str, tuple[str, ...]]:
-    value = reader.mapping(field, raw, (name_key, "values"), (name_key, "values"))
-    name = reader.text(f"{field}.{name_key}", value[name_key])
-    return name, reader.strings(f"{field}.values", value["values"], "strings to match", non_empty=True)
+def _named_conditions(
+    reader: ArgReader, field: str, raw: Any, name_key: str
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Header or query parameter conditions: [{name_key: ..., 'values': [...]}, ...]."""
+    conditions = []
+    what = f"{{'{name_key}': ..., 'values': [...]}} dicts"
+    for index, item in enumerate(_optional_items(reader, field, raw, what)):
+        value = reader.mapping(f"{field}[{index}]", item, (name_key, "values"), (name_key, "values"))
+        name = reader.text(f"{field}[{index}].{name_key}", value[name_key])
+        values = reader.strings(
+            f"{field}[{index}].values", value["values"], "strings to match", non_empty=True
+        )
+        conditions.append((name, values))
+    return conditions
 
 
 def _cidrs(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
@@ -266,30 +262,29 @@ def _is_network(text: str) -> bool:
 
 
 def _check_rule_size(reader: ArgReader, field: str, event: ApplicationLoadBalancerEvent) -> None:
-    conditions: dict[str, int] = {
-        "paths": len(event.paths),
-        "methods": len(event.methods),
-        "hosts": len(event.hosts),
-        "source_ips": len(event.source_ips),
-        **{f"headers[{i}].values": len(h.values) for i, h in enumerate(event.headers)},
-        **{f"query_params[{i}].values": len(q.values) for i, q in enumerate(event.query_params)},
+    conditions: dict[str, tuple[str, ...]] = {
+        "paths": event.paths,
+        "methods": event.methods,
+        "hosts": event.hosts,
+        "source_ips": event.source_ips,
+        **{f"headers[{i}].values": h.values for i, h in enumerate(event.headers)},
+        **{f"query_params[{i}].values": q.values for i, q in enumerate(event.query_params)},
     }
-    for name, count in conditions.items():
-        if count > ALB_VALUES_PER_CONDITION:
+    for name, values in conditions.items():
+        if len(values) > ALB_VALUES_PER_CONDITION:
             raise reader.error(
                 f"{field}.{name}",
-                count,
-                f"at most {ALB_VALUES_PER_CONDITION} values per "
-                "condition (an Application Load Balancer limit; split it into more events)",
+                list(values),
+                f"at most {ALB_VALUES_PER_CONDITION} values per condition (an Application Load Balancer "
+                "limit; split the event in two)",
             )
-    total = sum(conditions.values())
+    total = sum(len(values) for values in conditions.values())
     if total > ALB_VALUES_PER_RULE:
         raise reader.error(
             field,
             f"{total} condition values",
-            f"at most {ALB_VALUES_PER_RULE} values across "
-            "paths, methods, hosts, headers, query_params and source_ips (an Application Load "
-            "Balancer limit per rule; split it into more events)",
+            f"at most {ALB_VALUES_PER_RULE} values across paths, methods, hosts, headers, query_params and "
+            "source_ips (an Application Load Balancer limit per rule; split the event in two)",
         )
 
 

@@ -1,0 +1,63 @@
+"""Images on the cloud platforms: a registry reference as is, or a folder built and pushed to ECR.
+
+The tag is the same content hash the sim platform uses, so an unchanged folder is never rebuilt or
+pushed again, and tags are immutable in the repository.
+"""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker_build as docker_build
+
+from components.spec.build_context import BuildContext
+
+# Keep the last images a rollback may need; older ones are expired by ECR itself.
+KEEP_IMAGES = 20
+
+
+def registry_image(
+    parent: pulumi.Resource,
+    name: str,
+    reference: str | None,
+    build: BuildContext | None,
+    platform: docker_build.Platform = docker_build.Platform.LINUX_AMD64,
+) -> pulumi.Output[str]:
+    """The image reference containers run: `reference`, or the pushed `build` (by digest)."""
+    if build is None:
+        return pulumi.Output.from_input(reference)
+    child = pulumi.ResourceOptions(parent=parent)
+    repository = aws.ecr.Repository(
+        f"{name}-repository",
+        image_scanning_configuration={"scan_on_push": True},
+        image_tag_mutability="IMMUTABLE",
+        force_delete=True,
+        opts=child,
+    )
+    aws.ecr.LifecyclePolicy(
+        f"{name}-lifecycle",
+        repository=repository.name,
+        policy=json.dumps({"rules": [{
+            "rulePriority": 1,
+            "description": f"keep the last {KEEP_IMAGES} images",
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": KEEP_IMAGES},
+            "action": {"type": "expire"},
+        }]}),
+        opts=child,
+    )
+    credentials = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    image = docker_build.Image(
+        f"{name}-image",
+        context={"location": str(build.path)},
+        dockerfile={"location": str(build.path / build.dockerfile)},
+        platforms=[platform],
+        push=True,
+        tags=[repository.repository_url.apply(lambda url: f"{url}:{build.tag}")],
+        registries=[{
+            "address": repository.repository_url,
+            "username": credentials.user_name,
+            "password": credentials.password,
+        }],
+        opts=child,
+    )
+    return image.ref
