@@ -16,14 +16,16 @@ down: setup
 	@$(ENV) && python scripts/stack.py destroy sim
 
 ## The whole suite: unit tests (mocks), renderers with their validators, sim tests on real Docker.
-test: setup
+test:
+	@bash scripts/setup.sh --with-test-tools
 	@$(ENV) && python scripts/offline_images.py && pytest -q
 
 ## Only what needs neither Docker nor the Pulumi engine.
 test-unit:
 	@$(ENV) && pytest -q -m "not sim"
 
-bench: setup
+bench:
+	@bash scripts/setup.sh --with-test-tools
 	@$(ENV) && python scripts/offline_images.py && python benchmarks/sim_up.py
 
 lint:

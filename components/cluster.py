@@ -51,12 +51,14 @@ class Cluster(pulumi.ComponentResource):
         self.endpoint = pulumi.Output.from_input(outputs.endpoint)
         self.certificate = pulumi.Output.from_input(outputs.certificate)
         self.kubeconfig = pulumi.Output.from_input(outputs.kubeconfig)
-        self.register_outputs({
-            "cluster_name": self.cluster_name,
-            "endpoint": self.endpoint,
-            "certificate": self.certificate,
-            "kubeconfig": self.kubeconfig,
-        })
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "endpoint": self.endpoint,
+                "certificate": self.certificate,
+                "kubeconfig": self.kubeconfig,
+            }
+        )
 
 
 # One default cluster per program run, for workloads that name none (as Wing gives each app one).

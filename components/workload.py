@@ -98,8 +98,10 @@ class Workload(pulumi.ComponentResource):
         self.image_ref = pulumi.Output.from_input(outputs.image_ref)
         self.internal_url = pulumi.Output.from_input(outputs.internal_url)
         self.public_url = pulumi.Output.from_input(outputs.public_url)
-        self.register_outputs({
-            "public_url": self.public_url,
-            "internal_url": self.internal_url,
-            "image_ref": self.image_ref,
-        })
+        self.register_outputs(
+            {
+                "public_url": self.public_url,
+                "internal_url": self.internal_url,
+                "image_ref": self.image_ref,
+            }
+        )

@@ -101,10 +101,13 @@ def _import_debian() -> None:
     with tempfile.TemporaryDirectory() as rootfs:
         subprocess.run(
             ["debootstrap", "--variant=minbase", "bookworm", rootfs, DEBIAN_MIRROR],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
-        subprocess.run(["docker", "import", "-", DEBIAN], stdin=tar.stdout, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["docker", "import", "-", DEBIAN], stdin=tar.stdout, check=True, stdout=subprocess.DEVNULL
+        )
         tar.wait()
 
 
@@ -125,10 +128,14 @@ def _recipes() -> dict[str, Recipe]:
             {"busybox": busybox},
         ),
         HTTP_ECHO: (
-            f'FROM {BUSYBOX}\nCOPY http-echo.sh /http-echo.sh\nEXPOSE 5678\nENTRYPOINT ["/bin/sh", "/http-echo.sh"]\n',
+            f"FROM {BUSYBOX}\nCOPY http-echo.sh /http-echo.sh\nEXPOSE 5678\n"
+            'ENTRYPOINT ["/bin/sh", "/http-echo.sh"]\n',
             {"http-echo.sh": HTTP_ECHO_SCRIPT},
         ),
-        TEST_APP: (f'FROM {BUSYBOX}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n', {"app.sh": TEST_APP_SCRIPT}),
+        TEST_APP: (
+            f'FROM {BUSYBOX}\nCOPY app.sh /app.sh\nENTRYPOINT ["/bin/sh", "/app.sh"]\n',
+            {"app.sh": TEST_APP_SCRIPT},
+        ),
         NODE: _apt("nodejs"),
         HAPROXY: _apt("haproxy"),
     }

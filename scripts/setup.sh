@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Make this machine able to run the project: Python deps, a Docker engine, the Pulumi engine.
 # Idempotent and quiet when everything is already there; safe on a fresh machine that reaches
-# only package registries (see ../shared/TOOLCHAIN.md). Prints `source`-able env settings to
-# .tools/env.sh for the Makefile and tests.
+# only package registries (see ../shared/TOOLCHAIN.md). Writes `source`-able settings to
+# .tools/env.sh for the Makefile and tests. `--with-test-tools` adds what only the tests need
+# (helm, checkov, debootstrap, busybox-static).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 PULUMI_VERSION="$(sed -n 's/^pulumi==//p' "$ROOT/requirements.txt")"
 PULUMI_DIR="$TOOLS/pulumi/v$PULUMI_VERSION"
+CHECKOV_VERSION=3.3.30
 mkdir -p "$TOOLS"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -78,6 +80,22 @@ setup_pulumi() {
   rm -rf "$PULUMI_DIR"; mv "$tmp" "$PULUMI_DIR"
 }
 
+setup_test_tools() {
+  # The offline image stand-ins (scripts/offline_images.py) need these Debian packages.
+  if ! command -v debootstrap >/dev/null || ! command -v busybox >/dev/null; then
+    log "installing debootstrap and busybox-static"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap busybox-static >/dev/null
+  fi
+  # The chart tests run the real helm and checkov (kept out of .venv: it pins heavy dependencies).
+  bash "$ROOT/scripts/install-helm.sh" >/dev/null
+  if [[ ! -x "$TOOLS/checkov-venv/bin/checkov" ]]; then
+    log "installing checkov $CHECKOV_VERSION into .tools/checkov-venv"
+    python3 -m venv "$TOOLS/checkov-venv"
+    "$TOOLS/checkov-venv/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  fi
+}
+
 write_env() {
   mkdir -p "$ROOT/.pulumi-state" "$ROOT/.pulumi-home"
   cat > "$TOOLS/env.sh" <<EOF
@@ -93,5 +111,6 @@ EOF
 setup_python
 setup_docker
 setup_pulumi
+[[ "${1:-}" == "--with-test-tools" ]] && setup_test_tools
 write_env
 log "ready: pulumi $("$PULUMI_DIR/pulumi" version), $(docker version --format 'docker engine {{.Server.Version}}')"

@@ -56,7 +56,9 @@ def _pull(client: docker.DockerClient, ref: str) -> Any:
     try:
         return client.images.pull(repository, tag=tag or "latest")
     except docker.errors.APIError as error:
-        raise SimError(f"Image {ref!r} is not on this machine and pulling it failed: {error.explanation}") from None
+        raise SimError(
+            f"Image {ref!r} is not on this machine and pulling it failed: {error.explanation}"
+        ) from None
 
 
 def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:

@@ -33,9 +33,7 @@ IDENTITY = ("network", "alias", "port", "readiness", "image_ref", "slots", "labe
 
 
 def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> str:
-    check = (
-        f"    option httpchk GET {readiness}\n    http-check expect rstatus ^2\n" if readiness else ""
-    )
+    check = f"    option httpchk GET {readiness}\n    http-check expect rstatus ^2\n" if readiness else ""
     return (
         "global\n"
         "    log stdout format raw local0\n"
@@ -115,7 +113,10 @@ class IngressProvider(ResourceProvider):
         url = f"http://127.0.0.1:{host_port}"
         with removed_on_failure(client, container):
             config = haproxy_config(
-                props["alias"], whole_number(props["port"]), props.get("readiness"), whole_number(props["slots"])
+                props["alias"],
+                whole_number(props["port"]),
+                props.get("readiness"),
+                whole_number(props["slots"]),
             )
             copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             container.start()
@@ -143,7 +144,9 @@ class IngressProvider(ResourceProvider):
         if olds.get("running") is False:
             changed.append("running")
         new_backends = olds.get("backends") != news.get("backends")
-        return DiffResult(changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False)
+        return DiffResult(
+            changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         remove_container(connect(), id_, stop_timeout=2)
@@ -153,8 +156,13 @@ def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> N
     url = f"http://127.0.0.1:{host_port}"
     probe = http_probe(url + props["readiness"]) if props.get("readiness") else forwarding_probe(host_port)
     # Several successes in a row: one lucky connection may still have met a replica on its way out.
-    wait_until_ready(container, probe, props["timeout_seconds"], f"The public entry of {props['alias']!r}",
-                     successes_needed=3)
+    wait_until_ready(
+        container,
+        probe,
+        props["timeout_seconds"],
+        f"The public entry of {props['alias']!r}",
+        successes_needed=3,
+    )
 
 
 class Ingress(pulumi.dynamic.Resource):

@@ -16,8 +16,12 @@ class NetworkProvider(ResourceProvider):
         existing = client.networks.list(names=[props["name"]])
         # A network of the same name with our labels is a leftover of an interrupted update: adopt it.
         mine = [n for n in existing if n.attrs.get("Labels") == props["labels"]]
-        network = mine[0] if mine else client.networks.create(
-            props["name"], driver="bridge", labels=props["labels"], check_duplicate=True
+        network = (
+            mine[0]
+            if mine
+            else client.networks.create(
+                props["name"], driver="bridge", labels=props["labels"], check_duplicate=True
+            )
         )
         return CreateResult(network.id, {**props})
 

@@ -22,8 +22,18 @@ from sim_provider.readiness import http_probe, running_probe, tcp_probe, wait_un
 
 # Inputs that shape the container; any change replaces it (the new one is ready before the old goes).
 IDENTITY = (
-    "network", "alias", "image_ref", "image_id", "command", "env", "port", "readiness",
-    "labels", "name_prefix", "nano_cpus", "memory_mib",
+    "network",
+    "alias",
+    "image_ref",
+    "image_id",
+    "command",
+    "env",
+    "port",
+    "readiness",
+    "labels",
+    "name_prefix",
+    "nano_cpus",
+    "memory_mib",
 )
 
 
@@ -65,8 +75,12 @@ class ReplicaProvider(ResourceProvider):
         container = client.containers.get(created["Id"])
         with removed_on_failure(client, container):
             container.start()
-            wait_until_ready(container, _probe(props, container_ip(container, props["network"])),
-                             props["timeout_seconds"], f"Replica {name} of workload {props['alias']!r}")
+            wait_until_ready(
+                container,
+                _probe(props, container_ip(container, props["network"])),
+                props["timeout_seconds"],
+                f"Replica {name} of workload {props['alias']!r}",
+            )
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

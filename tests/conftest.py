@@ -55,13 +55,15 @@ class ParentRecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.parents: dict[str, str] = {}
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         self.parents[response.urn] = request.parent
         return response
 
 
-def run_with_mocks(program: Callable[[], Any], config: dict[str, str] | None = None) -> dict[str, Registration]:
+def run_with_mocks(
+    program: Callable[[], Any], config: dict[str, str] | None = None
+) -> dict[str, Registration]:
     """Run `program` against mocks; return every registered resource by its name."""
     mocks = EchoMocks()
     monitor = ParentRecordingMonitor(mocks)
@@ -98,7 +100,9 @@ def docker_client() -> Any:
     import docker
 
     if shutil.which("pulumi") is None:
-        pytest.fail("the Pulumi CLI is not on PATH: run the suite with `make test` (it runs scripts/setup.sh)")
+        pytest.fail(
+            "the Pulumi CLI is not on PATH: run the suite with `make test` (it runs scripts/setup.sh)"
+        )
     client = docker.from_env()
     _load_offline_images().ensure_all(client)
     return client
@@ -139,7 +143,9 @@ class SimProject:
         return target
 
     def set_program(self, body: str) -> None:
-        self.write("__main__.py", "import pulumi\nfrom components import Workload\n\n" + textwrap.dedent(body))
+        self.write(
+            "__main__.py", "import pulumi\nfrom components import Workload\n\n" + textwrap.dedent(body)
+        )
 
 
 @pytest.fixture
@@ -155,7 +161,9 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
         path.mkdir(exist_ok=True)
         (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
         stack = auto.create_or_select_stack(
-            stack_name="test", work_dir=str(path), opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase")
+            stack_name="test",
+            work_dir=str(path),
+            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
         )
         for key, value in {"containers:platform": "sim", **(config or {})}.items():
             stack.set_config(key, auto.ConfigValue(value))

@@ -21,8 +21,13 @@ def get(url: str) -> requests.Response:
 
 
 def containers_of(docker_client, project, workload: str) -> list:
-    selector = {"label": [f"containers.stack={project.stack_label}", f"containers.resource={workload}",
-                          "containers.role=replica"]}
+    selector = {
+        "label": [
+            f"containers.stack={project.stack_label}",
+            f"containers.resource={workload}",
+            "containers.role=replica",
+        ]
+    }
     return docker_client.containers.list(all=True, filters=selector)
 
 
@@ -38,10 +43,13 @@ def test_update_waits_for_readiness(sim_project) -> None:
 
 
 def test_never_ready_fails_with_the_last_log_lines_and_leaves_nothing(sim_project, docker_client) -> None:
-    project = sim_project("""
+    project = sim_project(
+        """
         Workload("web", {"image": "containers-test/app", "port": 8080, "readiness": "/healthz",
                          "env": {"NEVER_READY": "1"}})
-    """, config={"containers:readinessTimeoutSeconds": "3"})
+    """,
+        config={"containers:readinessTimeoutSeconds": "3"},
+    )
     with pytest.raises(auto.CommandError) as caught:
         project.up()
     message = str(caught.value)
@@ -63,8 +71,9 @@ def test_crashing_container_fails_with_its_exit_code(sim_project) -> None:
 def test_replicas_are_spread_behind_both_urls(sim_project, docker_client) -> None:
     project = sim_project("""
         web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True, "replicas": 3})
+        whoami = web.internal_url.apply(lambda url: url + "/cgi-bin/whoami")
         caller = Workload("caller", {"image": "containers-test/app", "port": 8080, "public": True,
-                                     "env": {"TARGET_URL": web.internal_url.apply(lambda u: u + "/cgi-bin/whoami")}})
+                                     "env": {"TARGET_URL": whoami}})
         pulumi.export("url", web.public_url)
         pulumi.export("caller", caller.public_url)
     """)
@@ -87,8 +96,11 @@ def test_rebuild_only_when_sources_change(sim_project, docker_client) -> None:
         pulumi.export("url", web.public_url)
         pulumi.export("image", web.image_ref)
     """)
-    project.write("site/Dockerfile", f"FROM {APP}\nCOPY index.html /srv/index.html\n"
-                  "ENTRYPOINT [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/srv\"]\n")
+    project.write(
+        "site/Dockerfile",
+        f"FROM {APP}\nCOPY index.html /srv/index.html\n"
+        'ENTRYPOINT ["httpd", "-f", "-p", "8080", "-h", "/srv"]\n',
+    )
     project.write("site/index.html", "v1\n")
     project.write("site/notes.txt", "not a source\n")
     project.up()
@@ -109,7 +121,9 @@ def test_rebuild_only_when_sources_change(sim_project, docker_client) -> None:
     assert tags == [second["image"]], "the previous image tag is removed"
 
 
-def test_refresh_notices_removed_and_stopped_containers_and_up_restores_them(sim_project, docker_client) -> None:
+def test_refresh_notices_removed_and_stopped_containers_and_up_restores_them(
+    sim_project, docker_client
+) -> None:
     project = sim_project("""
         web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True})
         pulumi.export("url", web.public_url)
@@ -205,7 +219,11 @@ def test_interrupted_up_converges_on_the_next_one(sim_project, docker_client) ->
     env = {**os.environ, **project.stack.workspace.env_vars}
     update = subprocess.Popen(
         ["pulumi", "up", "--yes", "--skip-preview", "--stack", "test"],
-        cwd=project.path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=project.path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while not containers_of(docker_client, project, "web"):
@@ -217,7 +235,9 @@ def test_interrupted_up_converges_on_the_next_one(sim_project, docker_client) ->
     # The user's next `make up`: the same driver, which releases the dead update's lock.
     converge = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "stack.py"), "up", "test", str(project.path)],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert converge.returncode == 0, converge.stdout + converge.stderr
     assert get(project.outputs()["url"] + "/healthz").status_code == 200

@@ -15,8 +15,10 @@ DYNAMIC = "pulumi-python:dynamic:Resource"
 
 
 def hello() -> None:
-    Workload("hello", {"image": "hashicorp/http-echo", "port": 5678, "public": True,
-                       "args": ["-text=hello, wingnuts!"]})
+    Workload(
+        "hello",
+        {"image": "hashicorp/http-echo", "port": 5678, "public": True, "args": ["-text=hello, wingnuts!"]},
+    )
 
 
 def test_public_workload_tree_reads_like_the_architecture() -> None:
@@ -55,9 +57,7 @@ def test_private_workload_publishes_nothing() -> None:
 
     @pulumi.runtime.test
     def check():
-        return pulumi.Output.all(urls["public"], urls["internal"]).apply(
-            lambda values: assert_urls(*values)
-        )
+        return pulumi.Output.all(urls["public"], urls["internal"]).apply(lambda values: assert_urls(*values))
 
     def assert_urls(public: str | None, internal: str | None) -> None:
         assert public is None
@@ -68,7 +68,9 @@ def test_private_workload_publishes_nothing() -> None:
 
 def test_replicas_share_one_alias_and_the_ingress_waits_for_them() -> None:
     def program() -> None:
-        Workload("api", {"image": "nginx", "port": 80, "public": True, "replicas": 3, "readiness": "/healthz"})
+        Workload(
+            "api", {"image": "nginx", "port": 80, "public": True, "replicas": 3, "readiness": "/healthz"}
+        )
 
     resources = run_with_mocks(program)
     replicas = [resources[f"api-replica-{i}"].inputs for i in (1, 2, 3)]

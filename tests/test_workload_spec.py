@@ -42,17 +42,28 @@ BAD_INPUTS = [
     ({"image": "nginx", "sources": ["*.js"]}, "sources", "only when 'image' is a local folder"),
     ({"image": "nginx", "colour": "blue"}, "colour", "one of the fields"),
     ({"image": "nginx", "public": "yes", "port": 80}, "public", "true or false"),
-    ({"image": "nginx", "scaling": {"min_instances": 5, "max_instances": 2}}, "scaling.min_instances", "at most max"),
+    (
+        {"image": "nginx", "scaling": {"min_instances": 5, "max_instances": 2}},
+        "scaling.min_instances",
+        "at most max",
+    ),
     (
         {"image": "nginx", "scaling": {"scaling_policy": {"keep_avg_cpu_utilization_under": 150}}},
-        "scaling.scaling_policy.keep_avg_cpu_utilization_under", "from 1 to 100",
+        "scaling.scaling_policy.keep_avg_cpu_utilization_under",
+        "from 1 to 100",
     ),
     ({"image": "nginx", "resources": {"cpu": 0}}, "resources.cpu", "greater than 0"),
     ({"image": "nginx", "resources": {"gpu": 1}}, "resources.gpu", "cpu, memory"),
     ({"image": "nginx", "port": 80, "domain": {"host": "a.example.com"}}, "domain", "public: true"),
     (
-        {"image": "nginx", "port": 80, "public": True, "domain": {"host": "a.example.com", "certificate_arn": "x"}},
-        "domain.certificate_arn", "starting with 'arn:'",
+        {
+            "image": "nginx",
+            "port": 80,
+            "public": True,
+            "domain": {"host": "a.example.com", "certificate_arn": "x"},
+        },
+        "domain.certificate_arn",
+        "starting with 'arn:'",
     ),
 ]
 
@@ -72,7 +83,7 @@ def test_bad_input_names_component_field_and_allowed_values(args: dict, field: s
 
 
 def test_output_where_a_plain_value_decides_the_graph_is_rejected() -> None:
-    with pytest.raises(InvalidArgumentError, match='"port".*not an Output'):
+    with pytest.raises(InvalidArgumentError, match=r'"port".*not an Output'):
         parse_workload("web", {"image": "nginx", "port": pulumi.Output.from_input(80)})
 
 
@@ -83,10 +94,10 @@ def test_name_defaults_to_the_resource_name_and_is_checked_as_such() -> None:
 
 
 def test_build_folder_must_exist_and_hold_a_dockerfile(backend_dir: Path) -> None:
-    with pytest.raises(InvalidArgumentError, match='"image".*a folder that exists'):
+    with pytest.raises(InvalidArgumentError, match=r'"image".*a folder that exists'):
         parse_workload("web", {"image": "./frontend"})
     (backend_dir / "Dockerfile").unlink()
-    with pytest.raises(InvalidArgumentError, match='"image".*containing a Dockerfile'):
+    with pytest.raises(InvalidArgumentError, match=r'"image".*containing a Dockerfile'):
         parse_workload("web", {"image": "./backend"})
 
 

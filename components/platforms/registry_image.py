@@ -37,12 +37,22 @@ def registry_image(
     aws.ecr.LifecyclePolicy(
         f"{name}-lifecycle",
         repository=repository.name,
-        policy=json.dumps({"rules": [{
-            "rulePriority": 1,
-            "description": f"keep the last {KEEP_IMAGES} images",
-            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": KEEP_IMAGES},
-            "action": {"type": "expire"},
-        }]}),
+        policy=json.dumps(
+            {
+                "rules": [
+                    {
+                        "rulePriority": 1,
+                        "description": f"keep the last {KEEP_IMAGES} images",
+                        "selection": {
+                            "tagStatus": "any",
+                            "countType": "imageCountMoreThan",
+                            "countNumber": KEEP_IMAGES,
+                        },
+                        "action": {"type": "expire"},
+                    }
+                ]
+            }
+        ),
         opts=child,
     )
     credentials = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
@@ -53,11 +63,13 @@ def registry_image(
         platforms=[platform],
         push=True,
         tags=[repository.repository_url.apply(lambda url: f"{url}:{build.tag}")],
-        registries=[{
-            "address": repository.repository_url,
-            "username": credentials.user_name,
-            "password": credentials.password,
-        }],
+        registries=[
+            {
+                "address": repository.repository_url,
+                "username": credentials.user_name,
+                "password": credentials.password,
+            }
+        ],
         opts=child,
     )
     return image.ref

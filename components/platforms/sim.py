@@ -17,7 +17,9 @@ DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
 DEFAULT_READINESS_TIMEOUT_SECONDS = 60
 
 
-def create_cluster(parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool) -> ClusterOutputs:
+def create_cluster(
+    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
+) -> ClusterOutputs:
     """A cluster on sim is the Docker network its workloads share."""
     network = DockerNetwork(
         f"{name}-network",
@@ -92,7 +94,9 @@ def _ingress(
 ) -> Ingress:
     image_ref = pulumi.Config("containers").get("simIngressImage") or DEFAULT_INGRESS_IMAGE
     image = LocalImage(
-        f"{spec.resource_name}-ingress-image", {"reference": image_ref, "labels": labels(spec.name, "image")}, child
+        f"{spec.resource_name}-ingress-image",
+        {"reference": image_ref, "labels": labels(spec.name, "image")},
+        child,
     )
     return Ingress(
         f"{spec.resource_name}-ingress",

@@ -20,6 +20,9 @@ def current_platform(component: str, resource: str) -> Platform:
         return Platform(value)
     except ValueError:
         raise InvalidArgumentError(
-            component, resource, "containers:platform (stack config)", value,
+            component,
+            resource,
+            "containers:platform (stack config)",
+            value,
             ", ".join(p.value for p in Platform),
         ) from None

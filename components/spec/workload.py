@@ -32,8 +32,19 @@ NAME_RULE = (
     f"at most {NAME_MAX_LENGTH} characters (a DNS-1123 label)"
 )
 FIELDS = (
-    "image", "name", "port", "public", "readiness", "replicas", "sources", "args", "env",
-    "resources", "scaling", "domain", "cluster",
+    "image",
+    "name",
+    "port",
+    "public",
+    "readiness",
+    "replicas",
+    "sources",
+    "args",
+    "env",
+    "resources",
+    "scaling",
+    "domain",
+    "cluster",
 )
 
 
@@ -135,8 +146,11 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
             raise fields.error(key, raw[key], f"one of the fields {', '.join(FIELDS)}")
 
     name = _parse_name(fields, raw.get("name"))
-    image = fields.text("image", raw.get("image"), "a registry reference (e.g. 'nginx:1.27') or a path "
-                        "to a folder with a Dockerfile (e.g. './backend')")
+    image = fields.text(
+        "image",
+        raw.get("image"),
+        "a registry reference (e.g. 'nginx:1.27') or a path to a folder with a Dockerfile (e.g. './backend')",
+    )
     build = _parse_build(fields, image, raw.get("sources"))
 
     port = None if raw.get("port") is None else fields.integer("port", raw["port"], 1, 65535)
@@ -227,9 +241,13 @@ def _parse_env(fields: _Fields, value: Any) -> Mapping[str, pulumi.Input[str]]:
         raise fields.error("env", value, "a dict of variable names to strings")
     for key, item in value.items():
         if not isinstance(key, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
-            raise fields.error("env", key, "variable names of letters, digits and '_', not starting with a digit")
+            raise fields.error(
+                "env", key, "variable names of letters, digits and '_', not starting with a digit"
+            )
         if not isinstance(item, str | pulumi.Output):
-            raise fields.error(f"env.{key}", item, 'a string or an Output of a string (quote numbers: "8080")')
+            raise fields.error(
+                f"env.{key}", item, 'a string or an Output of a string (quote numbers: "8080")'
+            )
     return MappingProxyType(dict(value))
 
 
@@ -261,7 +279,9 @@ def _parse_scaling(fields: _Fields, value: Any) -> Scaling | None:
     )
     target = fields.integer(
         "scaling.scaling_policy.keep_avg_cpu_utilization_under",
-        policy.get("keep_avg_cpu_utilization_under", 80), 1, 100,
+        policy.get("keep_avg_cpu_utilization_under", 80),
+        1,
+        100,
     )
     return Scaling(min_instances=low, max_instances=high, cpu_utilization_target=target)
 
@@ -270,7 +290,9 @@ def _parse_domain(fields: _Fields, value: Any) -> Domain | None:
     if value is None:
         return None
     value = fields.mapping("domain", value, ("host", "certificate_arn"))
-    host = fields.text("domain.host", value.get("host"), "a fully qualified host name, e.g. 'api.example.com'")
+    host = fields.text(
+        "domain.host", value.get("host"), "a fully qualified host name, e.g. 'api.example.com'"
+    )
     arn = value.get("certificate_arn")
     if arn is not None:
         arn = fields.text("domain.certificate_arn", arn, "an ACM certificate ARN")

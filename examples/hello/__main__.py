@@ -4,11 +4,14 @@ import pulumi
 
 from components import Workload
 
-hello = Workload("hello", {
-    "image": "hashicorp/http-echo",
-    "port": 5678,
-    "public": True,
-    "args": ["-text=hello, wingnuts!"],
-})
+hello = Workload(
+    "hello",
+    {
+        "image": "hashicorp/http-echo",
+        "port": 5678,
+        "public": True,
+        "args": ["-text=hello, wingnuts!"],
+    },
+)
 
 pulumi.export("url", hello.public_url)

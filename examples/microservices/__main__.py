@@ -5,18 +5,24 @@ import pulumi
 
 from components import Workload
 
-echo = Workload("echo", {
-    "image": "hashicorp/http-echo",
-    "port": 5678,
-    "args": ["-text=hello, wingnuts!"],
-})
+echo = Workload(
+    "echo",
+    {
+        "image": "hashicorp/http-echo",
+        "port": 5678,
+        "args": ["-text=hello, wingnuts!"],
+    },
+)
 
-backend = Workload("backend", {
-    "image": "./backend",
-    "port": 3000,
-    "public": True,
-    "env": {"ECHO_URL": echo.internal_url},
-})
+backend = Workload(
+    "backend",
+    {
+        "image": "./backend",
+        "port": 3000,
+        "public": True,
+        "env": {"ECHO_URL": echo.internal_url},
+    },
+)
 
 pulumi.export("url", backend.public_url)
 pulumi.export("echo_internal_url", echo.internal_url)

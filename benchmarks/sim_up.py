@@ -1,0 +1,121 @@
+"""How fast the sim platform is, against its natural peers, measured in one run.
+
+    python benchmarks/sim_up.py [ROUNDS]        # `make bench`; default 5 rounds
+
+For the microservices example (images present locally), the median over ROUNDS of:
+  - cold `pulumi up` (nothing deployed), a no-op `pulumi up`, and `pulumi destroy`;
+  - `docker compose up -d --wait --build` and `docker compose down --rmi local` of the same app;
+  - `pulumi up` of an empty program: the engine's own floor.
+Prints each figure and the ratios the project targets (cold up <= 1.5x compose, no-op <= 1.2x empty).
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "microservices"
+
+COMPOSE_FILE = """\
+services:
+  echo:
+    image: hashicorp/http-echo
+    command: ["-text=hello, wingnuts!"]
+    init: true
+  backend:
+    build: ./backend
+    init: true
+    ports: ["127.0.0.1::3000"]
+    environment:
+      ECHO_URL: http://echo:5678
+"""
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def pulumi(*args: str) -> list[str]:
+    return ["pulumi", *args, "--yes", "--skip-preview", "--stack", "bench"]
+
+
+def new_project(path: Path, program: str | None = None) -> None:
+    if program is None:
+        shutil.copytree(EXAMPLE, path)
+    else:
+        path.mkdir()
+        (path / "__main__.py").write_text(program)
+    (path / "Pulumi.yaml").write_text(f"name: {path.name}\nruntime: python\n")
+    subprocess.run(["pulumi", "stack", "init", "bench"], cwd=path, check=True, capture_output=True)
+
+
+def remove_stack(path: Path) -> None:
+    subprocess.run(["pulumi", "stack", "rm", "bench", "--yes", "--force"], cwd=path, capture_output=True)
+
+
+def main(rounds: int) -> None:
+    figures: dict[str, list[float]] = {
+        key: []
+        for key in (
+            "pulumi cold up",
+            "pulumi no-op up",
+            "pulumi destroy",
+            "compose up",
+            "compose down",
+            "empty program up",
+        )
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        app, empty, compose = (
+            Path(scratch, "benchapp"),
+            Path(scratch, "benchempty"),
+            Path(scratch, "benchcompose"),
+        )
+        new_project(app)
+        new_project(empty, program="import pulumi\n")
+        shutil.copytree(EXAMPLE / "backend", compose / "backend")
+        (compose / "compose.yaml").write_text(COMPOSE_FILE)
+        try:
+            for _ in range(rounds):
+                figures["pulumi cold up"].append(timed(pulumi("up"), app))
+                figures["pulumi no-op up"].append(timed(pulumi("up"), app))
+                figures["pulumi destroy"].append(timed(pulumi("destroy"), app))
+                figures["compose up"].append(
+                    timed(["docker", "compose", "up", "-d", "--wait", "--build"], compose)
+                )
+                figures["compose down"].append(
+                    timed(["docker", "compose", "down", "--rmi", "local"], compose)
+                )
+                figures["empty program up"].append(timed(pulumi("up"), empty))
+        finally:
+            subprocess.run(pulumi("destroy"), cwd=app, capture_output=True)
+            subprocess.run(["docker", "compose", "down", "--rmi", "local"], cwd=compose, capture_output=True)
+            remove_stack(app)
+            remove_stack(empty)
+
+    median = {key: statistics.median(values) for key, values in figures.items()}
+    print(f"median of {rounds} rounds (seconds), microservices example, images present")
+    for key, value in median.items():
+        spread = ", ".join(f"{v:.2f}" for v in figures[key])
+        print(f"  {key:18} {value:6.2f}   [{spread}]")
+    ratios = (
+        ("cold up / compose up", "pulumi cold up", "compose up", "target <= 1.5x"),
+        ("no-op up / empty program", "pulumi no-op up", "empty program up", "target <= 1.2x"),
+        ("destroy / compose down", "pulumi destroy", "compose down", ""),
+    )
+    for label, ours, peer, target in ratios:
+        print(f"{label:26} {median[ours] / median[peer]:.2f}x   {target}")
+
+
+if __name__ == "__main__":
+    if shutil.which("pulumi") is None:
+        sys.exit("pulumi is not on PATH: run `make bench` (it sets up the toolchain)")
+    os.environ.setdefault("PULUMI_CONFIG_PASSPHRASE", "")
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
