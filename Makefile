@@ -26,7 +26,7 @@ test-unit:
 
 bench:
 	@bash scripts/setup.sh --with-test-tools
-	@$(ENV) && python scripts/offline_images.py && python benchmarks/sim_up.py
+	@$(ENV) && python scripts/offline_images.py && COMPOSE="$$(bash scripts/install-compose.sh)" python benchmarks/sim_up.py
 
 lint:
 	@$(ENV) && ruff check . && ruff format --check .

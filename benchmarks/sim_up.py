@@ -42,6 +42,12 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
+def compose(*args: str) -> list[str]:
+    """Docker Compose v2: the plugin, or the standalone binary `make bench` builds (COMPOSE)."""
+    binary = os.environ.get("COMPOSE")
+    return [binary, *args] if binary else ["docker", "compose", *args]
+
+
 def pulumi(*args: str) -> list[str]:
     return ["pulumi", *args, "--yes", "--skip-preview", "--stack", "bench"]
 
@@ -73,30 +79,23 @@ def main(rounds: int) -> None:
         )
     }
     with tempfile.TemporaryDirectory() as scratch:
-        app, empty, compose = (
-            Path(scratch, "benchapp"),
-            Path(scratch, "benchempty"),
-            Path(scratch, "benchcompose"),
-        )
+        app, empty = Path(scratch, "benchapp"), Path(scratch, "benchempty")
+        compose_dir = Path(scratch, "benchcompose")
         new_project(app)
         new_project(empty, program="import pulumi\n")
-        shutil.copytree(EXAMPLE / "backend", compose / "backend")
-        (compose / "compose.yaml").write_text(COMPOSE_FILE)
+        shutil.copytree(EXAMPLE / "backend", compose_dir / "backend")
+        (compose_dir / "compose.yaml").write_text(COMPOSE_FILE)
         try:
             for _ in range(rounds):
                 figures["pulumi cold up"].append(timed(pulumi("up"), app))
                 figures["pulumi no-op up"].append(timed(pulumi("up"), app))
                 figures["pulumi destroy"].append(timed(pulumi("destroy"), app))
-                figures["compose up"].append(
-                    timed(["docker", "compose", "up", "-d", "--wait", "--build"], compose)
-                )
-                figures["compose down"].append(
-                    timed(["docker", "compose", "down", "--rmi", "local"], compose)
-                )
+                figures["compose up"].append(timed(compose("up", "-d", "--wait", "--build"), compose_dir))
+                figures["compose down"].append(timed(compose("down", "--rmi", "local"), compose_dir))
                 figures["empty program up"].append(timed(pulumi("up"), empty))
         finally:
             subprocess.run(pulumi("destroy"), cwd=app, capture_output=True)
-            subprocess.run(["docker", "compose", "down", "--rmi", "local"], cwd=compose, capture_output=True)
+            subprocess.run(compose("down", "--rmi", "local"), cwd=compose_dir, capture_output=True)
             remove_stack(app)
             remove_stack(empty)
 

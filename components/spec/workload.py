@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from components.spec.arg_reader import ArgReader
 from components.spec.build_context import (
     ALL_FILES,
     DEFAULT_DOCKERFILE,
@@ -22,7 +23,6 @@ from components.spec.build_context import (
     is_local_path,
     matching_files,
 )
-from components.spec.errors import InvalidArgumentError
 
 COMPONENT = "Workload"
 NAME_PATTERN = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -95,52 +95,9 @@ class WorkloadSpec:
         return frozenset(k for k, v in self.env.items() if isinstance(v, pulumi.Output))
 
 
-class _Fields:
-    """Readers for one component's raw args that raise `InvalidArgumentError` on bad values."""
-
-    def __init__(self, resource: str, raw: Mapping[str, Any]) -> None:
-        self.resource = resource
-        self.raw = raw
-
-    def error(self, field: str, value: Any, allowed: str) -> InvalidArgumentError:
-        return InvalidArgumentError(COMPONENT, self.resource, field, value, allowed)
-
-    def plain(self, field: str, value: Any) -> Any:
-        if isinstance(value, pulumi.Output):
-            raise self.error(field, value, "a plain value, not an Output (it decides which resources exist)")
-        return value
-
-    def integer(self, field: str, value: Any, low: int, high: int) -> int:
-        value = self.plain(field, value)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.error(field, value, f"an integer from {low} to {high}")
-        return value
-
-    def boolean(self, field: str, value: Any) -> bool:
-        value = self.plain(field, value)
-        if not isinstance(value, bool):
-            raise self.error(field, value, "true or false")
-        return value
-
-    def text(self, field: str, value: Any, allowed: str = "a non-empty string") -> str:
-        value = self.plain(field, value)
-        if not isinstance(value, str) or not value:
-            raise self.error(field, value, allowed)
-        return value
-
-    def mapping(self, field: str, value: Any, keys: tuple[str, ...]) -> Mapping[str, Any]:
-        value = self.plain(field, value)
-        if not isinstance(value, Mapping):
-            raise self.error(field, value, f"a dict with keys {', '.join(keys)}")
-        for key in value:
-            if key not in keys:
-                raise self.error(f"{field}.{key}", value[key], f"one of the keys {', '.join(keys)}")
-        return value
-
-
 def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
     """Validate `WorkloadArgs` for the Workload named `resource_name`."""
-    fields = _Fields(resource_name, raw)
+    fields = ArgReader(COMPONENT, resource_name)
     for key in raw:
         if key not in FIELDS:
             raise fields.error(key, raw[key], f"one of the fields {', '.join(FIELDS)}")
@@ -187,7 +144,7 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
     )
 
 
-def _parse_name(fields: _Fields, value: Any) -> str:
+def _parse_name(fields: ArgReader, value: Any) -> str:
     field = "name" if value is not None else "name (defaults to the resource name)"
     name = fields.plain(field, value if value is not None else fields.resource)
     if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH or not NAME_PATTERN.match(name):
@@ -195,7 +152,7 @@ def _parse_name(fields: _Fields, value: Any) -> str:
     return name
 
 
-def _parse_build(fields: _Fields, image: str, sources: Any) -> BuildContext | None:
+def _parse_build(fields: ArgReader, image: str, sources: Any) -> BuildContext | None:
     if not is_local_path(image):
         if sources is not None:
             raise fields.error("sources", sources, "globs only when 'image' is a local folder to build")
@@ -214,14 +171,14 @@ def _parse_build(fields: _Fields, image: str, sources: Any) -> BuildContext | No
     return BuildContext(context, DEFAULT_DOCKERFILE, tuple(patterns), content_hash(context, files))
 
 
-def _parse_globs(fields: _Fields, value: Any) -> tuple[str, ...]:
+def _parse_globs(fields: ArgReader, value: Any) -> tuple[str, ...]:
     value = fields.plain("sources", value)
     if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) and v for v in value):
         raise fields.error("sources", value, "a non-empty list of glob strings relative to the image folder")
     return tuple(value)
 
 
-def _parse_args(fields: _Fields, value: Any) -> tuple[pulumi.Input[str], ...]:
+def _parse_args(fields: ArgReader, value: Any) -> tuple[pulumi.Input[str], ...]:
     if value is None:
         return ()
     value = fields.plain("args", value)
@@ -233,7 +190,7 @@ def _parse_args(fields: _Fields, value: Any) -> tuple[pulumi.Input[str], ...]:
     return tuple(value)
 
 
-def _parse_env(fields: _Fields, value: Any) -> Mapping[str, pulumi.Input[str]]:
+def _parse_env(fields: ArgReader, value: Any) -> Mapping[str, pulumi.Input[str]]:
     if value is None:
         return MappingProxyType({})
     value = fields.plain("env", value)
@@ -251,7 +208,7 @@ def _parse_env(fields: _Fields, value: Any) -> Mapping[str, pulumi.Input[str]]:
     return MappingProxyType(dict(value))
 
 
-def _parse_resources(fields: _Fields, value: Any) -> Resources | None:
+def _parse_resources(fields: ArgReader, value: Any) -> Resources | None:
     if value is None:
         return None
     value = fields.mapping("resources", value, ("cpu", "memory"))
@@ -266,7 +223,7 @@ def _parse_resources(fields: _Fields, value: Any) -> Resources | None:
     return Resources(cpu=None if cpu is None else float(cpu), memory=memory)
 
 
-def _parse_scaling(fields: _Fields, value: Any) -> Scaling | None:
+def _parse_scaling(fields: ArgReader, value: Any) -> Scaling | None:
     if value is None:
         return None
     value = fields.mapping("scaling", value, ("min_instances", "max_instances", "scaling_policy"))
@@ -286,7 +243,7 @@ def _parse_scaling(fields: _Fields, value: Any) -> Scaling | None:
     return Scaling(min_instances=low, max_instances=high, cpu_utilization_target=target)
 
 
-def _parse_domain(fields: _Fields, value: Any) -> Domain | None:
+def _parse_domain(fields: ArgReader, value: Any) -> Domain | None:
     if value is None:
         return None
     value = fields.mapping("domain", value, ("host", "certificate_arn"))
