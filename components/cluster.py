@@ -1,24 +1,15 @@
 """`Cluster`: where workloads run. sim: a Docker network; eks: an EKS cluster; ecs: an ECS cluster."""
 
 import weakref
-from collections.abc import Callable, Mapping
-from typing import Any
 
 import pulumi
 
 from components.cluster_args import ClusterArgs
-from components.platforms import ecs_cluster, eks_cluster, sim
+from components.platforms import CLUSTER_CREATORS, load
 from components.platforms.outputs import ClusterOutputs
-from components.spec.platform import Platform, current_platform
+from components.spec.platform import current_platform
 
 DEFAULT_CLUSTER_NAME = "app"
-
-CreateCluster = Callable[[pulumi.Resource, str, Mapping[str, Any], bool], ClusterOutputs]
-CREATORS: dict[Platform, CreateCluster] = {
-    Platform.SIM: sim.create_cluster,
-    Platform.EKS: eks_cluster.create_cluster,
-    Platform.ECS: ecs_cluster.create_cluster,
-}
 
 
 class Cluster(pulumi.ComponentResource):
@@ -43,7 +34,7 @@ class Cluster(pulumi.ComponentResource):
     ) -> None:
         platform = current_platform("Cluster", name)
         super().__init__("containers:index:Cluster", name, {}, opts)
-        outputs = CREATORS[platform](self, name, args or {}, _default)
+        outputs: ClusterOutputs = load(CLUSTER_CREATORS[platform])(self, name, args or {}, _default)
         self.platform = platform
         self.resources = outputs.resources
         """Escape hatches by role: sim "network"; see the README for eks and ecs."""

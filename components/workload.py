@@ -1,22 +1,14 @@
 """`Workload`: one image, one port, N replicas (Wing's `containers.Workload`) on any platform."""
 
-from collections.abc import Callable
-from typing import Any, NotRequired, TypedDict
+from typing import NotRequired, TypedDict
 
 import pulumi
 
 from components.cluster import Cluster, default_cluster
-from components.platforms import ecs_workload, eks, sim
+from components.platforms import WORKLOAD_DEPLOYERS, load
 from components.platforms.outputs import WorkloadOutputs
-from components.spec.platform import Platform, current_platform
-from components.spec.workload import WorkloadSpec, parse_workload
-
-DeployWorkload = Callable[[pulumi.Resource, WorkloadSpec, Any], WorkloadOutputs]
-DEPLOYERS: dict[Platform, DeployWorkload] = {
-    Platform.SIM: sim.deploy_workload,
-    Platform.EKS: eks.deploy_workload,
-    Platform.ECS: ecs_workload.deploy_workload,
-}
+from components.spec.platform import current_platform
+from components.spec.workload import parse_workload
 
 
 class ResourcesArgs(TypedDict, total=False):
@@ -92,7 +84,7 @@ class Workload(pulumi.ComponentResource):
         platform = current_platform("Workload", name)
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
-        outputs = DEPLOYERS[platform](self, spec, cluster)
+        outputs: WorkloadOutputs = load(WORKLOAD_DEPLOYERS[platform])(self, spec, cluster)
         self.resources = outputs.resources
         """Escape hatches by role (sim: "image", "replicas", "ingress"; see the README for eks and ecs)."""
         self.image_ref = pulumi.Output.from_input(outputs.image_ref)

@@ -39,6 +39,9 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
         "    log stdout format raw local0\n"
         "resolvers docker\n"
         "    nameserver dns 127.0.0.11:53\n"  # Docker's embedded DNS on user-defined networks
+        # Local DNS answers in microseconds: resolve often, so new replicas count at once.
+        "    timeout resolve 100ms\n"
+        "    timeout retry 100ms\n"
         "    hold valid 1s\n"
         "    hold obsolete 1s\n"
         "defaults\n"
@@ -49,7 +52,8 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
         "    option redispatch 1\n"
         "    timeout client 10m\n"
         "    timeout server 10m\n"
-        "    default-server init-addr none resolvers docker check inter 1s fall 2 rise 1\n"
+        "    default-server init-addr none resolvers docker check inter 1s fastinter 100ms downinter 100ms "
+        "fall 2 rise 1\n"
         "frontend public\n"
         f"    bind :{LISTEN_PORT}\n"
         "    default_backend replicas\n"
@@ -84,7 +88,8 @@ def forwarding_probe(port: int) -> Probe:
     def check() -> bool:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                connection.settimeout(0.2)
+                # With no live replica HAProxy closes at once: a short quiet window means forwarding.
+                connection.settimeout(0.05)
                 return connection.recv(1) != b""
         except TimeoutError:
             return True
@@ -108,6 +113,8 @@ class IngressProvider(ResourceProvider):
             network=props["network"],
             ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
             restart_policy={"Name": "unless-stopped"},
+            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
+            stop_signal="SIGUSR1",
             detach=True,
         )
         url = f"http://127.0.0.1:{host_port}"
