@@ -156,3 +156,17 @@ def test_bad_input_registers_nothing() -> None:
 
     with pytest.raises(InvalidArgumentError):
         run_with_mocks(program)
+
+
+def test_a_sim_program_never_imports_the_cloud_sdks() -> None:
+    """Each AWS SDK costs about half a second to import: sim `up` must not pay for it."""
+    import subprocess
+    import sys
+
+    cloud = ("pulumi_aws", "pulumi_eks", "pulumi_kubernetes", "pulumi_docker_build")
+    probe = (
+        "import sys; from components import Workload, Cluster; import components.platforms.sim; "
+        f"print(sorted(m for m in sys.modules if m.startswith({cloud!r})))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
