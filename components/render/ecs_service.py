@@ -60,12 +60,14 @@ class BlueGreenTargets:
 def network_configuration(
     spec: ContainerWorkloadSpec, subnet_ids: Sequence[str], security_group_ids: Sequence[str]
 ) -> dict[str, Any]:
-    """awsvpc networking; tasks in public subnets need a public IP to pull images without NAT."""
+    """awsvpc networking. Fargate tasks in public subnets need a public IP to pull images without NAT;
+    EC2 tasks cannot have one (ECS rejects it: their host pulls images over its own address)."""
+    public_ip = spec.on_fargate and not spec.use_private_subnets_with_nat
     return {
         "awsvpcConfiguration": {
             "subnets": list(subnet_ids),
             "securityGroups": list(security_group_ids),
-            "assignPublicIp": "DISABLED" if spec.use_private_subnets_with_nat else "ENABLED",
+            "assignPublicIp": "ENABLED" if public_ip else "DISABLED",
         }
     }
 

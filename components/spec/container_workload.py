@@ -142,6 +142,7 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
     _check_dependencies(reader, containers)
     _check_ports(reader, containers)
     _check_events(reader, containers)
+    _check_http_api_target(reader, containers)
     if not any(c.essential for c in containers):
         raise reader.error(
             "containers",
@@ -305,6 +306,25 @@ def _check_events(reader: ArgReader, containers: tuple[ContainerSpec, ...]) -> N
                     f"{field}.container_port",
                     event.container_port,
                     "a port no other service-connect event of this workload uses",
+                )
+
+
+def _check_http_api_target(reader: ArgReader, containers: tuple[ContainerSpec, ...]) -> None:
+    """API Gateway reaches a workload through its one Cloud Map registration (ECS registers a service
+    in one registry), which names one container port."""
+    first: tuple[str, int] | None = None
+    for index, container in enumerate(containers):
+        for event_index, event in enumerate(container.events):
+            if not isinstance(event, HttpApiGatewayEvent):
+                continue
+            target = (container.name, event.container_port)
+            first = first or target
+            if target != first:
+                raise reader.error(
+                    f"containers[{index}].events[{event_index}].container_port",
+                    event.container_port,
+                    f"port {first[1]} of container '{first[0]}', like the workload's other http-api-gateway "
+                    "events (API Gateway reaches an ECS service through one Cloud Map registration)",
                 )
 
 

@@ -3,7 +3,8 @@
 One TypedDict per nested object, without unions, so Pulumi's component analyzer can derive a schema
 from them. Where Stacktape nests an event's or mount's settings under `properties`, these flatten
 them next to `type`. References Stacktape makes by name (load balancers, gateways, functions, user
-pools, file systems) are objects here, typed `Any` until the matching components exist.
+pools, file systems) are objects here: `ApplicationLoadBalancer`, `NetworkLoadBalancer` and
+`HttpApiGateway` components, Lambda functions, ... typed `Any` so this module imports no component.
 """
 
 from typing import Any, NotRequired, TypedDict
@@ -34,7 +35,8 @@ class HttpApiAuthorizerArgs(TypedDict):
     type: str
     """'cognito' or 'lambda'."""
     user_pool: NotRequired[Any]
-    """cognito: the user pool whose JWTs are accepted."""
+    """cognito: the app client (`aws.cognito.UserPoolClient`) whose users' JWTs are accepted; its
+    pool issues them."""
     function: NotRequired[Any]
     """lambda: the authorizer function (object or ARN)."""
     iam_response: NotRequired[bool]
@@ -118,8 +120,8 @@ class ContainerWorkloadContainerArgs(TypedDict):
     build: NotRequired[ContainerBuildArgs]
     command: NotRequired[list[str]]
     """Replaces the image's ENTRYPOINT."""
-    args: NotRequired[list[str]]
-    """Replaces the image's CMD."""
+    args: NotRequired[list[pulumi.Input[str]]]
+    """Replaces the image's CMD; items may be Outputs."""
     environment: NotRequired[dict[str, pulumi.Input[str]]]
     events: NotRequired[list[ContainerWorkloadEventArgs]]
     load_balancer_health_check: NotRequired[ContainerWorkloadLbHealthCheckArgs]

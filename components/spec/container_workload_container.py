@@ -125,13 +125,16 @@ class VolumeMountSpec:
 
 @dataclass(frozen=True)
 class ContainerSpec:
-    """`command` replaces the image's ENTRYPOINT and `args` its CMD (Kubernetes' meaning)."""
+    """`command` replaces the image's ENTRYPOINT and `args` its CMD (Kubernetes' meaning).
+
+    `args` items may be Outputs (e.g. another workload's URL), as `Workload.args` may be.
+    """
 
     name: str
     image: str | None
     build: BuildContext | None
     command: tuple[str, ...]
-    args: tuple[str, ...]
+    args: tuple[str | pulumi.Output[str], ...]
     environment: Mapping[str, str | pulumi.Output[str]]
     events: tuple[ContainerEvent, ...]
     load_balancer_health_check: LoadBalancerHealthCheckSpec | None
@@ -171,7 +174,7 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
         image=image,
         build=build,
         command=_strings(reader, f"{field}.command", value.get("command")),
-        args=_strings(reader, f"{field}.args", value.get("args")),
+        args=_inputs(reader, f"{field}.args", value.get("args")),
         environment=_parse_environment(reader, f"{field}.environment", value.get("environment")),
         events=events,
         load_balancer_health_check=_parse_lb_health_check(
@@ -206,6 +209,17 @@ def _optional_items(reader: ArgReader, field: str, value: Any, what: str) -> lis
 
 def _strings(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
     return () if value is None else reader.strings(field, value, "strings", non_empty=True)
+
+
+def _inputs(reader: ArgReader, field: str, value: Any) -> tuple[str | pulumi.Output[str], ...]:
+    """Strings or Outputs of strings (known at deploy time)."""
+    if value is None:
+        return ()
+    items = reader.items(field, value, "strings or Outputs of strings", non_empty=True)
+    for index, item in enumerate(items):
+        if not isinstance(item, pulumi.Output):
+            reader.text(f"{field}[{index}]", item, "a non-empty string or an Output of a string")
+    return tuple(items)
 
 
 IMAGE_RULE = "exactly one of 'image' (a registry reference, e.g. 'nginx:1.27') or 'build' (a local folder)"

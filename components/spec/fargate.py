@@ -36,3 +36,17 @@ def describe_memory(vcpu: float) -> str:
 def cpu_units(vcpu: float) -> int:
     """vCPUs as ECS CPU units (1 vCPU = 1024 units), the number task definitions take."""
     return round(vcpu * CPU_UNITS_PER_VCPU)
+
+
+def smallest_fitting_size(cpu: float | None, memory: int | None) -> tuple[float, int] | None:
+    """The cheapest Fargate (vCPU, MiB) pair with at least `cpu` and `memory`; None if none is that big.
+
+    For services sized freely (e.g. `Workload.resources`) that must land on one of Fargate's pairs.
+    """
+    for vcpu in FARGATE_VCPUS:
+        if cpu is not None and vcpu < cpu:
+            continue
+        fitting = [m for m in FARGATE_MEMORY_BY_VCPU[vcpu] if memory is None or m >= memory]
+        if fitting:
+            return vcpu, fitting[0]
+    return None

@@ -1,0 +1,95 @@
+"""`ContainerWorkload`: Stacktape's multi-container workload (several containers per instance, load
+balancers, HTTP APIs, service connect, autoscaling, CodeDeploy blue/green, IAM links) on ECS.
+
+Every resource it creates is its child, so Pulumi `transforms` given in `opts` reach all of them.
+"""
+
+import pulumi
+
+from components.cluster import default_cluster
+from components.platforms.ecs import deploy_container_workload
+from components.platforms.ecs_preconditions import check_container_workload, require_ecs_platform
+from components.spec.container_workload import COMPONENT, parse_container_workload
+from components.spec.container_workload_args import ContainerWorkloadArgs
+
+__all__ = ["ContainerWorkload", "ContainerWorkloadArgs"]
+
+
+class ContainerWorkload(pulumi.ComponentResource):
+    """One ECS service whose tasks run `containers` together (Fargate, or EC2 with `instance_types`)."""
+
+    url: pulumi.Output[str | None]
+    """The first of `urls`; None when nothing outside the VPC reaches the workload."""
+    urls: pulumi.Output[list[str]]
+    """Load balancer listeners and HTTP APIs that route to the workload's containers."""
+    internal_urls: pulumi.Output[dict[str, str]]
+    """Service-connect alias -> URL (e.g. 'http://my-service:8080') for other workloads of the cluster."""
+    service_name: pulumi.Output[str]
+    cluster_name: pulumi.Output[str]
+    """The ECS cluster the service runs in (its own cluster on EC2)."""
+    task_definition_arn: pulumi.Output[str]
+    log_group_names: pulumi.Output[dict[str, str]]
+    """Container name -> CloudWatch log group (containers with logging disabled have none)."""
+    codedeploy_deployment: pulumi.Output[str | None]
+    """With `deployment`: the CodeDeploy CreateDeployment input (JSON) that rolls the service to the
+    current task definition, e.g. `aws deploy create-deployment --cli-input-json "$(pulumi stack
+    output ...)"`. A service under CodeDeploy changes revision only through a deployment."""
+
+    def __init__(
+        self, name: str, args: ContainerWorkloadArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Everything is checked before anything is registered, so bad input creates nothing.
+        spec = parse_container_workload(name, args)
+        require_ecs_platform(COMPONENT, name)
+        cluster = check_container_workload(spec)
+        super().__init__(f"containers:index:{COMPONENT}", name, {}, opts)
+        self.spec = spec
+        """The validated args, read by workloads that `connect_to` this one."""
+        self.cluster = cluster or default_cluster()
+        deployed = deploy_container_workload(self, spec, self.cluster)
+        self.resources = deployed
+        """Every resource created, by role (`platforms.ecs.ContainerWorkloadResources`)."""
+        self.service = deployed.service
+        self.task_definition = deployed.task.task_definition
+        self.task_role = deployed.access.role
+        self.execution_role = deployed.task.execution_role
+        self.log_groups = deployed.task.log_groups
+        self.secret_parameters = deployed.task.secret_parameters
+        """Container -> variable -> the SSM SecureString parameter ECS reads the value from."""
+        self.security_group = deployed.network.security_group
+        self.target_groups = deployed.load_balancing.target_groups
+        """By target key ('<container>-<port>-alb0', ...); with `deployment`, the blue ones."""
+        self.listener_rules = deployed.load_balancing.listener_rules
+        self.scalable_target = deployed.scaling.scalable_target
+        self.scaling_policies = deployed.scaling.policies
+        capacity, blue_green = deployed.capacity, deployed.blue_green
+        self.auto_scaling_group = capacity.auto_scaling_group if capacity else None
+        """EC2 workloads: the instances' `aws.autoscaling.Group`."""
+        self.capacity_provider = capacity.capacity_provider if capacity else None
+        self.deployment_group = blue_green.deployment_group if blue_green else None
+        """With `deployment`: the `aws.codedeploy.DeploymentGroup` that shifts traffic."""
+
+        self.url = pulumi.Output.all(*deployed.urls).apply(lambda urls: urls[0] if urls else None)
+        self.urls = pulumi.Output.all(*deployed.urls).apply(list)
+        self.internal_urls = pulumi.Output.from_input(dict(deployed.internal_urls))
+        self.service_name = deployed.service.name
+        self.cluster_name = deployed.cluster_name
+        self.task_definition_arn = deployed.task.task_definition.arn
+        self.log_group_names = pulumi.Output.from_input(
+            {container: group.name for container, group in deployed.task.log_groups.items()}
+        )
+        self.codedeploy_deployment = (
+            deployed.blue_green.deployment_input if deployed.blue_green else pulumi.Output.from_input(None)
+        )
+        self.register_outputs(
+            {
+                "url": self.url,
+                "urls": self.urls,
+                "internal_urls": self.internal_urls,
+                "service_name": self.service_name,
+                "cluster_name": self.cluster_name,
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_names": self.log_group_names,
+                "codedeploy_deployment": self.codedeploy_deployment,
+            }
+        )

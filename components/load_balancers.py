@@ -1,0 +1,108 @@
+"""`ApplicationLoadBalancer` and `NetworkLoadBalancer`: Stacktape's load balancers, passed by object
+in a ContainerWorkload's events. They live in a Cluster's VPC (`cluster=`, else the default cluster).
+"""
+
+from typing import NotRequired, TypedDict
+
+import pulumi
+
+from components.cluster import Cluster, default_cluster
+from components.platforms.ecs_load_balancers import create_load_balancer
+from components.platforms.ecs_preconditions import require_ecs_platform
+from components.spec.load_balancers import (
+    LoadBalancerSpec,
+    parse_application_load_balancer,
+    parse_network_load_balancer,
+)
+
+
+class ListenerArgs(TypedDict):
+    port: int
+    protocol: str
+    """Application: 'HTTP' or 'HTTPS'. Network: 'TCP' or 'TLS'."""
+    certificate_arn: NotRequired[str]
+    """ACM certificate for an HTTPS/TLS listener; default: the balancer's `certificate_arn`."""
+
+
+class CustomDomainArgs(TypedDict):
+    host: str
+    """e.g. 'api.example.com'; URLs use it instead of the AWS-made DNS name."""
+    zone_id: NotRequired[str]
+    """Route 53 hosted zone to create the host's alias record in; without it, point DNS yourself."""
+
+
+class ApplicationLoadBalancerArgs(TypedDict, total=False):
+    listeners: list[ListenerArgs]
+    """Default: HTTP on 80; with `certificate_arn`, HTTPS on 443 and 80 redirecting to it."""
+    certificate_arn: str
+    """ACM certificate for TLS listeners."""
+    domain: CustomDomainArgs
+    internal: bool
+    """Reachable only from inside the VPC (default: from the internet)."""
+    cluster: Cluster
+    """The Cluster whose VPC it lives in; default: the program's default cluster."""
+
+
+class NetworkLoadBalancerArgs(TypedDict):
+    listeners: list[ListenerArgs]
+    """Each port a workload event forwards to one container port."""
+    certificate_arn: NotRequired[str]
+    domain: NotRequired[CustomDomainArgs]
+    internal: NotRequired[bool]
+    cluster: NotRequired[Cluster]
+
+
+class _LoadBalancer(pulumi.ComponentResource):
+    """What both kinds share: a balancer, its security group, listeners, and a URL per listener."""
+
+    url: pulumi.Output[str]
+    """URL of the first listener, e.g. 'http://my-lb-123.us-east-1.elb.amazonaws.com'."""
+    dns_name: pulumi.Output[str]
+    """The DNS name AWS gave the balancer."""
+
+    def __init__(self, component: str, spec: LoadBalancerSpec, opts: pulumi.ResourceOptions | None) -> None:
+        require_ecs_platform(component, spec.resource_name)
+        super().__init__(f"containers:index:{component}", spec.resource_name, {}, opts)
+        self.spec = spec
+        """The validated args, read by the workloads that attach to this balancer."""
+        self.cluster: Cluster = spec.cluster or default_cluster()
+        self.claims: dict[tuple[int, int | None], str] = {}
+        """(listener port, rule priority, or None for a whole listener) -> the workload holding it;
+        workloads claim theirs before creating anything, so two never collide in AWS."""
+        made = create_load_balancer(self, spec, self.cluster)
+        self.load_balancer = made.load_balancer
+        """Escape hatch: the `aws.lb.LoadBalancer`."""
+        self.security_group = made.security_group
+        """Escape hatch: the balancer's `aws.ec2.SecurityGroup`; targets admit it."""
+        self.listeners = made.listeners
+        """Escape hatch: `aws.lb.Listener` by port (application balancers; a network balancer's
+        listeners belong to the workloads whose events name them)."""
+        self.record = made.record
+        """Escape hatch: the Route 53 alias record of `domain`, if a zone was given."""
+        self.ingress_cidr = made.ingress_cidr
+        self.listener_urls = made.urls
+        """URL of each listener, by port."""
+        self.url = made.urls[spec.listeners[0].port]
+        self.dns_name = made.load_balancer.dns_name
+        self.register_outputs({"url": self.url, "dns_name": self.dns_name})
+
+
+class ApplicationLoadBalancer(_LoadBalancer):
+    """An internet-facing (or internal) Application Load Balancer; events add listener rules to it."""
+
+    def __init__(
+        self,
+        name: str,
+        args: ApplicationLoadBalancerArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("ApplicationLoadBalancer", parse_application_load_balancer(name, args), opts)
+
+
+class NetworkLoadBalancer(_LoadBalancer):
+    """A Network Load Balancer; each event forwards one of its listeners to a container port."""
+
+    def __init__(
+        self, name: str, args: NetworkLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("NetworkLoadBalancer", parse_network_load_balancer(name, args), opts)

@@ -1,0 +1,220 @@
+"""The ecs platform's ContainerWorkload: one ECS service running the workload's task definition.
+
+The parts live in `ecs_*` modules, one idea each: the task (`ecs_task`), its role and `connect_to`
+(`ecs_access`), networking (`ecs_network`), load balancers (`ecs_load_balancing`), HTTP APIs
+(`ecs_http_api`), EC2 capacity (`ecs_capacity`), autoscaling (`ecs_scaling`) and CodeDeploy
+blue/green (`ecs_codedeploy`). This module wires them to the service.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.platforms.ecs_access import Access, create_task_role, service_connect_urls
+from components.platforms.ecs_capacity import Ec2Capacity, create_ec2_capacity
+from components.platforms.ecs_cluster import cluster_network
+from components.platforms.ecs_codedeploy import BlueGreen, create_blue_green
+from components.platforms.ecs_http_api import HttpApiRouting, attach_http_apis
+from components.platforms.ecs_load_balancing import LoadBalancing, attach_load_balancers
+from components.platforms.ecs_network import ServiceNetwork, create_service_network
+from components.platforms.ecs_scaling import Scaling, create_scaling
+from components.platforms.ecs_task import TaskResources, create_task
+from components.render.ecs_service import (
+    deployment_configuration,
+    network_configuration,
+    service_connect_configuration,
+)
+from components.spec.container_workload import ContainerWorkloadSpec
+from components.spec.container_workload_compute import Ec2Resources
+
+# Time a new task gets before load balancer health checks count, so a slow start is not a failure.
+HEALTH_CHECK_GRACE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ContainerWorkloadResources:
+    service: aws.ecs.Service
+    task: TaskResources
+    access: Access
+    network: ServiceNetwork
+    load_balancing: LoadBalancing
+    http_api: HttpApiRouting | None
+    capacity: Ec2Capacity | None
+    scaling: Scaling
+    blue_green: BlueGreen | None
+    cluster_name: pulumi.Output[str]
+    urls: tuple[pulumi.Output[str], ...]
+    """Where the workload is reachable from outside: its load balancer listeners and HTTP APIs."""
+    internal_urls: Mapping[str, str]
+    """Service-connect alias -> URL other workloads of the cluster use."""
+
+
+def deploy_container_workload(
+    parent: pulumi.Resource, spec: ContainerWorkloadSpec, cluster: Any
+) -> ContainerWorkloadResources:
+    vpc, _ = cluster_network(cluster)
+    namespace = cluster.resources["namespace"]
+    service_network = create_service_network(parent, spec, cluster)
+    capacity = (
+        create_ec2_capacity(parent, spec, spec.resources, cluster, service_network.subnet_ids)
+        if isinstance(spec.resources, Ec2Resources)
+        else None
+    )
+    ecs_cluster: aws.ecs.Cluster = capacity.ecs_cluster if capacity else cluster.resources["ecs_cluster"]
+    access = create_task_role(parent, spec)
+    task = create_task(
+        parent, spec, access.role, access.environment, capacity.instance_memory_mib if capacity else None
+    )
+    load_balancing = attach_load_balancers(
+        parent, spec, vpc.vpc_id, traffic_shifted=spec.deployment is not None
+    )
+    http_api = attach_http_apis(parent, spec, namespace) if spec.http_api_routes else None
+    service = _service(
+        parent,
+        spec,
+        ecs_cluster,
+        namespace,
+        task,
+        access,
+        service_network,
+        load_balancing,
+        http_api,
+        capacity,
+    )
+    scaling = create_scaling(parent, spec, ecs_cluster.name, service.name)
+    blue_green = None
+    if spec.deployment is not None:
+        blue = load_balancing.target_groups[spec.load_balanced_targets[0].key]
+        blue_green = create_blue_green(
+            parent,
+            spec,
+            spec.deployment,
+            vpc_id=vpc.vpc_id,
+            cluster_name=ecs_cluster.name,
+            service=service,
+            blue=blue,
+            production_listener=load_balancing.production_listeners[0],
+            task_definition_arn=task.task_definition.arn,
+        )
+    return ContainerWorkloadResources(
+        service=service,
+        task=task,
+        access=access,
+        network=service_network,
+        load_balancing=load_balancing,
+        http_api=http_api,
+        capacity=capacity,
+        scaling=scaling,
+        blue_green=blue_green,
+        cluster_name=ecs_cluster.name,
+        urls=load_balancing.urls + (http_api.urls if http_api else ()),
+        internal_urls=service_connect_urls(spec),
+    )
+
+
+def _service(
+    parent: pulumi.Resource,
+    spec: ContainerWorkloadSpec,
+    ecs_cluster: aws.ecs.Cluster,
+    namespace: aws.servicediscovery.PrivateDnsNamespace,
+    task: TaskResources,
+    access: Access,
+    service_network: ServiceNetwork,
+    load_balancing: LoadBalancing,
+    http_api: HttpApiRouting | None,
+    capacity: Ec2Capacity | None,
+) -> aws.ecs.Service:
+    codedeploy = spec.deployment is not None
+    # The autoscaling target owns the desired count; CodeDeploy owns the task definition and the
+    # target group the service is on between deployments.
+    ignored = ["desiredCount", *(["taskDefinition", "loadBalancers"] if codedeploy else [])]
+    awsvpc = network_configuration(spec, [], [])["awsvpcConfiguration"]
+    rolling = deployment_configuration(spec) if not codedeploy else None
+    return aws.ecs.Service(
+        f"{spec.resource_name}-service",
+        cluster=ecs_cluster.arn,
+        task_definition=task.task_definition.arn,
+        desired_count=spec.scaling.min_instances,
+        launch_type="FARGATE" if capacity is None else None,
+        capacity_provider_strategies=(
+            [{"capacity_provider": capacity.capacity_provider.name, "weight": 1}] if capacity else None
+        ),
+        # Stacktape packs as many workload instances onto each EC2 instance as fit.
+        ordered_placement_strategies=[{"type": "binpack", "field": "memory"}] if capacity else None,
+        network_configuration={
+            "subnets": service_network.subnet_ids,
+            "security_groups": service_network.security_group_ids,
+            "assign_public_ip": awsvpc["assignPublicIp"] == "ENABLED",
+        },
+        load_balancers=[
+            {
+                "target_group_arn": load_balancing.target_groups[target.key].arn,
+                "container_name": target.container_name,
+                "container_port": target.container_port,
+            }
+            for target in spec.load_balanced_targets
+        ],
+        health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if spec.load_balanced_targets else None,
+        # CodeDeploy's controller supports neither service connect nor Cloud Map registration.
+        service_connect_configuration=None if codedeploy else _service_connect(spec, namespace),
+        service_registries=(
+            {
+                "registry_arn": http_api.discovery_service.arn,
+                "container_name": http_api.container_name,
+                "container_port": http_api.container_port,
+            }
+            if http_api
+            else None
+        ),
+        deployment_controller={"type": "CODE_DEPLOY" if codedeploy else "ECS"},
+        deployment_circuit_breaker=(
+            {
+                "enable": rolling["deploymentCircuitBreaker"]["enable"],
+                "rollback": rolling["deploymentCircuitBreaker"]["rollback"],
+            }
+            if rolling
+            else None
+        ),
+        deployment_maximum_percent=rolling["maximumPercent"] if rolling else None,
+        deployment_minimum_healthy_percent=rolling["minimumHealthyPercent"] if rolling else None,
+        enable_execute_command=spec.enable_remote_sessions,
+        propagate_tags="SERVICE",
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            ignore_changes=ignored,
+            # Rules and listeners first: ECS checks that a target group is attached to a balancer.
+            depends_on=[
+                *load_balancing.listener_rules,
+                *load_balancing.listeners,
+                *service_network.ingress_rules,
+                *([access.policy] if access.policy else []),
+                *([capacity.cluster_capacity_providers] if capacity else []),
+            ],
+        ),
+    )
+
+
+def _service_connect(
+    spec: ContainerWorkloadSpec, namespace: aws.servicediscovery.PrivateDnsNamespace
+) -> dict[str, Any]:
+    """Every workload is a service connect client (it can call the others' aliases); its
+    service-connect events make it a server too. The namespace comes from Pulumi."""
+    rendered = service_connect_configuration(spec, namespace="")
+    return {
+        "enabled": rendered["enabled"],
+        "namespace": namespace.arn,
+        "services": [
+            {
+                "port_name": entry["portName"],
+                "discovery_name": entry["discoveryName"],
+                "client_alias": [
+                    {"port": alias["port"], "dns_name": alias["dnsName"]} for alias in entry["clientAliases"]
+                ],
+            }
+            for entry in rendered.get("services", [])
+        ]
+        or None,
+    }

@@ -1,0 +1,190 @@
+"""What a ContainerWorkload's containers may reach: its task role, and what `connect_to` grants.
+
+Each `connect_to` target grants the least the containers need to use it, and tells them where it is
+through environment variables named as Stacktape names them, `STP_<TARGET>_<PROPERTY>` (the
+target's resource name in upper snake case, e.g. `photosBucket` -> `STP_PHOTOS_BUCKET_NAME`):
+
+| target                | task role may                                           | variables                |
+|-----------------------|---------------------------------------------------------|--------------------------|
+| `aws.s3.Bucket`       | list it; get, put and delete its objects                | `_NAME`, `_ARN`          |
+| `aws.dynamodb.Table`  | read and write items, query and scan it and its indexes | `_NAME`, `_ARN`          |
+| `aws.sqs.Queue`       | send, receive, delete messages; read its attributes     | `_URL`, `_ARN`, `_NAME`  |
+| `aws.sns.Topic`       | publish                                                 | `_ARN`, `_NAME`          |
+| a `ContainerWorkload` | nothing (1)                                             | `_<CONTAINER>_<PORT>_URL`|
+| `"aws:ses"`           | use SES (`ses:*`)                                       | none                     |
+
+(1) Its service-connect ports admit every workload of the cluster already (the shared group).
+One URL per service-connect port: `http://<alias>:<port>` (`grpc://` for gRPC ports).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.platforms.ecs_names import env_name
+from components.render.task_role import POLICY_VERSION, task_role_statements
+from components.spec.container_workload import ContainerWorkloadSpec
+
+ECS_TASKS_TRUST = {
+    "Version": POLICY_VERSION,
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+BUCKET_ACTIONS = ("s3:ListBucket", "s3:GetBucketLocation")
+OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectAttributes")
+TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:DescribeTable",
+)
+QUEUE_ACTIONS = (
+    "sqs:SendMessage",
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+)
+TOPIC_ACTIONS = ("sns:Publish",)
+
+
+@dataclass(frozen=True)
+class Connection:
+    statements: tuple[dict[str, Any], ...]
+    environment: Mapping[str, pulumi.Input[str]]
+
+
+def _allow(actions: tuple[str, ...], *resources: pulumi.Input[str]) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
+
+
+def _bucket(bucket: aws.s3.Bucket) -> Connection:
+    name = bucket.pulumi_resource_name
+    return Connection(
+        (_allow(BUCKET_ACTIONS, bucket.arn), _allow(OBJECT_ACTIONS, pulumi.Output.concat(bucket.arn, "/*"))),
+        {env_name(name, "name"): bucket.bucket, env_name(name, "arn"): bucket.arn},
+    )
+
+
+def _table(table: aws.dynamodb.Table) -> Connection:
+    name = table.pulumi_resource_name
+    return Connection(
+        (_allow(TABLE_ACTIONS, table.arn, pulumi.Output.concat(table.arn, "/index/*")),),
+        {env_name(name, "name"): table.name, env_name(name, "arn"): table.arn},
+    )
+
+
+def _queue(queue: aws.sqs.Queue) -> Connection:
+    name = queue.pulumi_resource_name
+    return Connection(
+        (_allow(QUEUE_ACTIONS, queue.arn),),
+        {
+            env_name(name, "url"): queue.url,
+            env_name(name, "arn"): queue.arn,
+            env_name(name, "name"): queue.name,
+        },
+    )
+
+
+def _topic(topic: aws.sns.Topic) -> Connection:
+    name = topic.pulumi_resource_name
+    return Connection(
+        (_allow(TOPIC_ACTIONS, topic.arn),),
+        {env_name(name, "arn"): topic.arn, env_name(name, "name"): topic.name},
+    )
+
+
+def service_connect_urls(spec: ContainerWorkloadSpec) -> dict[str, str]:
+    """alias -> URL of every service-connect port, as other workloads of the cluster call it."""
+    return {
+        event.alias: f"{'grpc' if event.protocol == 'grpc' else 'http'}://{event.alias}:{event.container_port}"
+        for _, event in spec.service_connect_ports
+    }
+
+
+def _workload(spec: ContainerWorkloadSpec) -> Connection:
+    urls = service_connect_urls(spec)
+    return Connection(
+        (),
+        {
+            env_name(spec.resource_name, container.name, event.container_port, "url"): urls[event.alias]
+            for container, event in spec.service_connect_ports
+        },
+    )
+
+
+CONNECTORS: Mapping[type, Callable[[Any], Connection]] = {
+    aws.s3.Bucket: _bucket,
+    aws.dynamodb.Table: _table,
+    aws.sqs.Queue: _queue,
+    aws.sns.Topic: _topic,
+}
+SUPPORTED_TARGETS = (
+    "an aws.s3.Bucket, aws.dynamodb.Table, aws.sqs.Queue or aws.sns.Topic, a ContainerWorkload, or 'aws:ses'"
+)
+
+
+def workload_spec(target: object) -> ContainerWorkloadSpec | None:
+    """The spec of a ContainerWorkload target (components keep theirs as `spec`), else None."""
+    if isinstance(target, pulumi.Output):  # its attributes are Outputs too: no kind to tell
+        return None
+    spec = getattr(target, "spec", None)
+    return spec if isinstance(spec, ContainerWorkloadSpec) else None
+
+
+def connection(target: object) -> Connection | None:
+    """What connecting to `target` grants; None for what this platform cannot connect to.
+
+    Service macros ('aws:ses') are granted by the task role renderer, with nothing to announce.
+    """
+    if isinstance(target, str):
+        return Connection((), {})
+    spec = workload_spec(target)
+    if spec is not None:
+        return _workload(spec)
+    connect = next((c for kind, c in CONNECTORS.items() if isinstance(target, kind)), None)
+    return None if connect is None else connect(target)
+
+
+@dataclass(frozen=True)
+class Access:
+    role: aws.iam.Role
+    policy: aws.iam.RolePolicy | None
+    environment: Mapping[str, pulumi.Input[str]]
+    """Variables every container gets (`connect_to`); a container's own `environment` wins."""
+
+
+def create_task_role(parent: pulumi.Resource, spec: ContainerWorkloadSpec) -> Access:
+    """The role the containers run as: `iam_role_statements`, `connect_to` and ECS Exec's needs."""
+    child = pulumi.ResourceOptions(parent=parent)
+    connections = [c for c in map(connection, spec.connect_to) if c is not None]
+    statements = task_role_statements(spec) + [s for c in connections for s in c.statements]
+    role = aws.iam.Role(
+        f"{spec.resource_name}-task-role",
+        assume_role_policy=pulumi.Output.json_dumps(ECS_TASKS_TRUST),
+        description=f"containers of {spec.resource_name}",
+        opts=child,
+    )
+    policy = (
+        aws.iam.RolePolicy(
+            f"{spec.resource_name}-task-policy",
+            role=role.id,
+            policy=pulumi.Output.json_dumps({"Version": POLICY_VERSION, "Statement": statements}),
+            opts=child,
+        )
+        if statements
+        else None
+    )
+    environment = {name: value for c in connections for name, value in c.environment.items()}
+    return Access(role=role, policy=policy, environment=environment)

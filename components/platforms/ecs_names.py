@@ -1,0 +1,37 @@
+"""Names on the ecs platform: AWS names with tight limits, parameter paths, environment variable names."""
+
+import hashlib
+import re
+
+import pulumi
+
+HASH_LENGTH = 8
+
+
+def short_aws_name(readable: str, *unique: object, max_length: int = 32) -> str:
+    """A name AWS accepts where it allows only `max_length` letters, digits and '-' (target groups and
+    load balancers: 32), unique per stack: `readable` cut to fit, then a hash of the stack and `unique`.
+
+    Pulumi's auto-naming adds 8 characters to the resource name and fails past the limit, so these
+    resources get explicit names; `unique` must hold every input whose change replaces the resource,
+    so that the replacement gets a new name and can exist beside the old one for a moment.
+    """
+    key = "/".join(str(part) for part in (pulumi.get_project(), pulumi.get_stack(), readable, *unique))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:HASH_LENGTH]
+    prefix = re.sub(r"[^A-Za-z0-9]+", "-", readable).strip("-")[: max_length - HASH_LENGTH - 1].rstrip("-")
+    return f"{prefix}-{digest}" if prefix else digest
+
+
+def parameter_path(*parts: str) -> str:
+    """An SSM parameter name under the project and stack, e.g. '/shop/prod/api/web/DB_PASSWORD'."""
+    clean = [
+        re.sub(r"[^A-Za-z0-9_.-]+", "-", part) for part in (pulumi.get_project(), pulumi.get_stack(), *parts)
+    ]
+    return "/" + "/".join(clean)
+
+
+def env_name(*parts: object) -> str:
+    """Stacktape's connection variables: 'STP_' and the parts in upper snake case,
+    e.g. ('photosBucket', 'name') -> 'STP_PHOTOS_BUCKET_NAME'."""
+    words = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(part)) for part in ("stp", *parts)]
+    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(words)).strip("_").upper()

@@ -1,0 +1,68 @@
+"""Where a ContainerWorkload's tasks sit in the cluster's VPC, and who may connect to them.
+
+Each workload has its own security group admitting only: its load balancers on the ports they
+forward to (and probe), its HTTP APIs' VPC links on the port their routes reach, and the cluster's
+shared workload group on its service-connect ports (other workloads of the stack). Ports used only
+inside the task (workload-internal) need no rule: containers of a task share one network namespace.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.platforms.ecs_cluster import cluster_network
+from components.spec.container_workload import ContainerWorkloadSpec
+
+
+@dataclass(frozen=True)
+class ServiceNetwork:
+    security_group: aws.ec2.SecurityGroup
+    ingress_rules: tuple[aws.vpc.SecurityGroupIngressRule, ...]
+    subnet_ids: pulumi.Output[list[str]]
+    security_group_ids: list[pulumi.Output[str]]
+    """The workload's own group and the cluster's shared one, which marks it as a workload."""
+
+
+def create_service_network(
+    parent: pulumi.Resource, spec: ContainerWorkloadSpec, cluster: Any
+) -> ServiceNetwork:
+    vpc, _ = cluster_network(cluster)
+    name = spec.resource_name
+    child = pulumi.ResourceOptions(parent=parent)
+    shared: aws.ec2.SecurityGroup = cluster.resources["workload_security_group"]
+    security_group = aws.ec2.SecurityGroup(
+        f"{name}-tasks",
+        vpc_id=vpc.vpc_id,
+        description=f"tasks of {name}",
+        egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}],
+        opts=child,
+    )
+
+    sources: dict[tuple[str, int], aws.ec2.SecurityGroup] = {}
+    for target in spec.load_balanced_targets:
+        balancer = target.load_balancer
+        for port in {target.container_port, target.health_check.port or target.container_port}:
+            sources[(balancer.pulumi_resource_name, port)] = balancer.security_group  # type: ignore[attr-defined]
+    for _, event in spec.http_api_routes:
+        gateway = event.http_api_gateway
+        sources[(gateway.pulumi_resource_name, event.container_port)] = gateway.security_group  # type: ignore[attr-defined]
+    for _, event in spec.service_connect_ports:
+        sources[("workloads", event.container_port)] = shared
+
+    rules = tuple(
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-{source_name}-{port}",
+            security_group_id=security_group.id,
+            referenced_security_group_id=source.id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            opts=child,
+        )
+        for (source_name, port), source in sorted(sources.items(), key=lambda item: item[0])
+    )
+    # Without NAT, tasks need a public subnet (and, on Fargate, a public IP) to reach ECR and AWS APIs.
+    subnet_ids = vpc.private_subnet_ids if spec.use_private_subnets_with_nat else vpc.public_subnet_ids
+    return ServiceNetwork(security_group, rules, subnet_ids, [security_group.id, shared.id])

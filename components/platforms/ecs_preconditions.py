@@ -1,0 +1,200 @@
+"""Checks the ecs platform makes before a component registers anything, so bad input creates nothing.
+
+The spec checks each component's own args; these check what only the objects it references can
+tell: that an event's balancer is of the right kind and has the listener it names, that everything
+lives in one cluster (one VPC), and what AWS refuses across them (one ALB rule per listener and
+priority, one production listener for CodeDeploy, NAT for private subnets, ...).
+"""
+
+from typing import Any
+
+from components.platforms.ecs_access import SUPPORTED_TARGETS, connection, workload_spec
+from components.platforms.ecs_cluster import DEFAULT_SETTINGS, EcsClusterSettings
+from components.platforms.ecs_load_balancing import listener_ports
+from components.spec.arg_reader import ArgReader
+from components.spec.container_workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
+from components.spec.container_workload_events import (
+    ApplicationLoadBalancerEvent,
+    HttpApiGatewayEvent,
+    NetworkLoadBalancerEvent,
+)
+from components.spec.errors import InvalidArgumentError
+from components.spec.load_balancers import HttpApiGatewaySpec, LoadBalancerSpec
+from components.spec.platform import Platform, current_platform
+
+PLATFORM_FIELD = "containers:platform (stack config)"
+# What an event or a deployment takes on a balancer: (balancer, (listener port, rule priority or None
+# for the whole listener), the field asking for it).
+Claim = tuple[Any, tuple[int, int | None], str]
+
+
+def require_ecs_platform(component: str, name: str) -> None:
+    """Components that exist only on ecs for now refuse other platforms with one clear message."""
+    platform = current_platform(component, name)
+    if platform != Platform.ECS:
+        raise InvalidArgumentError(
+            component,
+            name,
+            PLATFORM_FIELD,
+            platform.value,
+            f"ecs ({component} runs on ECS only in this version)",
+        )
+
+
+def _kind_of(reference: object) -> LoadBalancerSpec | HttpApiGatewaySpec | None:
+    spec = getattr(reference, "spec", None)
+    return spec if isinstance(spec, LoadBalancerSpec | HttpApiGatewaySpec) else None
+
+
+def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
+    """Check what the workload references; return its cluster: `cluster`, else the one its balancers,
+    gateways and connect_to workloads live in, else None for the default cluster (not created yet)."""
+    reader = ArgReader(COMPONENT, spec.resource_name)
+    clusters: list[tuple[str, Any]] = [("cluster", spec.cluster)] if spec.cluster is not None else []
+    claims: list[Claim] = []
+    for index, container in enumerate(spec.containers):
+        for event_index, event in enumerate(container.events):
+            field = f"containers[{index}].events[{event_index}]"
+            if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
+                clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))  # type: ignore[attr-defined]
+                claims.extend(_balancer_claims(reader, field, event))
+            elif isinstance(event, HttpApiGatewayEvent):
+                if not isinstance(_kind_of(event.http_api_gateway), HttpApiGatewaySpec):
+                    raise reader.error(
+                        f"{field}.http_api_gateway", event.http_api_gateway, "an HttpApiGateway"
+                    )
+                clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))  # type: ignore[attr-defined]
+                _check_authorizer(reader, f"{field}.authorizer", event)
+    for index, target in enumerate(spec.connect_to):
+        if connection(target) is None:
+            raise reader.error(f"connect_to[{index}]", target, SUPPORTED_TARGETS)
+        target_spec = workload_spec(target)
+        if target_spec is not None:
+            if not target_spec.service_connect_ports:
+                raise reader.error(
+                    f"connect_to[{index}]",
+                    target,
+                    "a ContainerWorkload with a service-connect event (nothing else is reachable)",
+                )
+            clusters.append((f"connect_to[{index}]", target.cluster))  # type: ignore[attr-defined]
+    cluster = _one_cluster(reader, clusters)
+    settings = _settings(reader, cluster)
+    if spec.use_private_subnets_with_nat and not settings.has_nat:
+        raise reader.error(
+            "use_private_subnets_with_nat",
+            True,
+            "true only on a Cluster with nat_gateways 'Single' or 'OnePerAz' (private subnets reach ECR "
+            "through NAT); pass such a cluster=",
+        )
+    if spec.deployment is not None:
+        claims.extend(_check_deployment(reader, spec, spec.deployment))
+    _claim(reader, spec.resource_name, claims)
+    return cluster
+
+
+def _balancer_claims(
+    reader: ArgReader, field: str, event: ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent
+) -> list[Claim]:
+    """What the event takes on its balancer: (listener port, priority) rules, or a whole NLB listener."""
+    balancer = event.load_balancer
+    kind = "application" if isinstance(event, ApplicationLoadBalancerEvent) else "network"
+    balancer_spec = _kind_of(balancer)
+    if not isinstance(balancer_spec, LoadBalancerSpec) or balancer_spec.kind != kind:
+        wanted = "an ApplicationLoadBalancer" if kind == "application" else "a NetworkLoadBalancer"
+        raise reader.error(f"{field}.load_balancer", balancer, wanted)
+    ports = balancer_spec.forwarding_ports
+    if event.listener_port is not None and event.listener_port not in ports:
+        raise reader.error(
+            f"{field}.listener_port",
+            event.listener_port,
+            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",  # type: ignore[attr-defined]
+        )
+    if isinstance(event, NetworkLoadBalancerEvent):
+        return [(balancer, (event.listener_port, None), f"{field}.listener_port")]
+    return [(balancer, (port, event.priority), f"{field}.priority") for port in listener_ports(event)]
+
+
+def _claim(reader: ArgReader, owner: str, claims: list[Claim]) -> None:
+    """ALB rule priorities are unique per listener, and an NLB listener forwards to one workload,
+    whichever workloads share the balancer: record each claim on the balancer."""
+    taken: dict[tuple[int, tuple[int, int | None]], str] = {}
+    for balancer, key, field in claims:
+        holder = balancer.claims.get(key) or taken.get((id(balancer), key))
+        if holder is not None:
+            port, priority = key
+            what = f"listener {port}" if priority is None else f"priority {priority} on listener {port}"
+            raise reader.error(
+                field,
+                priority or port,
+                f"a value not taken on {balancer.pulumi_resource_name} ({what} is {holder}'s)",
+            )
+        taken[(id(balancer), key)] = field
+    for balancer, key, _ in claims:
+        balancer.claims[key] = owner
+
+
+def _check_authorizer(reader: ArgReader, field: str, event: HttpApiGatewayEvent) -> None:
+    user_pool = getattr(event.authorizer, "user_pool", None)
+    if user_pool is not None and not hasattr(user_pool, "user_pool_id"):
+        raise reader.error(
+            f"{field}.user_pool",
+            user_pool,
+            "an aws.cognito.UserPoolClient (the JWT audience; its pool is the issuer)",
+        )
+
+
+def _one_cluster(reader: ArgReader, clusters: list[tuple[str, Any]]) -> Any:
+    if not clusters:
+        return None
+    first_field, first = clusters[0]
+    for field, cluster in clusters[1:]:
+        if cluster is not first:
+            raise reader.error(
+                field,
+                cluster,
+                f"something in the same Cluster as {first_field} "
+                "(one VPC: tasks, balancers and gateways must meet)",
+            )
+    return first
+
+
+def _settings(reader: ArgReader, cluster: Any) -> EcsClusterSettings:
+    if cluster is None:  # the default cluster, made without args when first needed
+        return DEFAULT_SETTINGS
+    settings = getattr(cluster, "resources", {}).get("settings")
+    if not isinstance(settings, EcsClusterSettings):
+        raise reader.error("cluster", cluster, "a Cluster created on the ecs platform")
+    return settings
+
+
+def _check_deployment(
+    reader: ArgReader, spec: ContainerWorkloadSpec, deployment: DeploymentSpec
+) -> list[Claim]:
+    """Check what CodeDeploy needs; return the test listener's claim on the balancer, if any."""
+    target = spec.load_balanced_targets[0]  # the spec allows a deployment with exactly one
+    ports = sorted({port for event in target.events for port in listener_ports(event)})  # type: ignore[arg-type]
+    if len(ports) != 1:
+        raise reader.error(
+            "deployment",
+            f"listeners {', '.join(map(str, ports))}",
+            "application-load-balancer events on one listener (CodeDeploy shifts one production listener): "
+            "set listener_port",
+        )
+    if spec.service_connect_ports or spec.http_api_routes:
+        raise reader.error(
+            "deployment",
+            deployment.strategy,
+            "a deployment only without service-connect and http-api-gateway events (ECS services under "
+            "CodeDeploy support neither service connect nor Cloud Map)",
+        )
+    balancer: Any = target.load_balancer
+    test_port = deployment.test_listener_port
+    if test_port is None:
+        return []
+    if balancer.spec.listener(test_port):
+        raise reader.error(
+            "deployment.test_listener_port",
+            test_port,
+            f"a port {balancer.pulumi_resource_name} has no listener on",
+        )
+    return [(balancer, (test_port, None), "deployment.test_listener_port")]

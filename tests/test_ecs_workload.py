@@ -1,0 +1,163 @@
+"""`Workload` on the ecs platform, under mocks: one container on Fargate through the ContainerWorkload
+machinery; public -> an Application Load Balancer probing `readiness`; `internal_url` through
+service connect, the same URL as on sim.
+"""
+
+import json
+from typing import Any
+
+import pulumi
+import pytest
+
+from components import InvalidArgumentError, Workload
+from tests.aws_models import strict
+from tests.ecs_mocks import of_type, only, register_task_definition_params, registered_before_error, run_ecs
+
+SERVICE = "aws:ecs/service:Service"
+
+
+def outputs_of(workload: Workload, seen: dict[str, Any]) -> None:
+    pulumi.Output.all(workload.public_url, workload.internal_url, workload.image_ref).apply(
+        lambda values: seen.update(zip(("public_url", "internal_url", "image_ref"), values, strict=True))
+    )
+
+
+def test_a_public_workload_is_a_fargate_service_behind_its_own_alb() -> None:
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        hello = Workload(
+            "hello",
+            {
+                "image": "hashicorp/http-echo",
+                "port": 5678,
+                "public": True,
+                "readiness": "/healthz",
+                "args": ["-text=hello, wingnuts!"],
+            },
+        )
+        outputs_of(hello, seen)
+
+    resources = run_ecs(program)
+    assert resources["hello-alb"].type == "containers:index:ApplicationLoadBalancer"
+    assert resources["hello-alb"].parent == "hello"
+    group = only(resources, "aws:lb/targetGroup:TargetGroup").inputs
+    assert (group["port"], group["healthCheck"]["path"]) == (5678, "/healthz")
+    (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
+    assert rule.inputs["listenerArn"] == resources["hello-alb-80"].inputs["arn"]
+    params = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))
+    strict("ecs", "RegisterTaskDefinition", params)
+    (container,) = params["containerDefinitions"]
+    assert (container["name"], container["image"], container["command"]) == (
+        "hello",
+        "hashicorp/http-echo",
+        ["-text=hello, wingnuts!"],
+    )
+    assert (params["cpu"], params["memory"]) == ("256", "512")  # the smallest Fargate size
+    service = only(resources, SERVICE).inputs
+    assert service["launchType"] == "FARGATE" and service["desiredCount"] == 1
+    assert service["serviceConnectConfiguration"]["services"] == [
+        {
+            "portName": "hello-5678",
+            "discoveryName": "hello",
+            "clientAlias": [{"port": 5678, "dnsName": "hello"}],
+        }
+    ]
+    assert seen == {
+        "public_url": "http://hello-alb-lb.elb.amazonaws.com",
+        "internal_url": "http://hello:5678",  # as on sim
+        "image_ref": "hashicorp/http-echo",
+    }
+
+
+def test_a_private_workload_has_no_balancer_and_secret_env_goes_through_ssm() -> None:
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        backend = Workload(
+            "backend",
+            {
+                "image": "ghcr.io/shop/backend:1",
+                "port": 3000,
+                "replicas": 3,
+                "env": {"TOKEN": pulumi.Output.secret("s3cr3t"), "MODE": "prod"},
+                "resources": {"cpu": 0.3, "memory": 600},
+            },
+        )
+        outputs_of(backend, seen)
+
+    resources = run_ecs(program)
+    assert not of_type(resources, "containers:index:ApplicationLoadBalancer")
+    assert seen["public_url"] is None and seen["internal_url"] == "http://backend:3000"
+    params = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))
+    assert (params["cpu"], params["memory"]) == (
+        "512",
+        "1024",
+    )  # the cheapest size that fits 0.3 vCPU, 600 MiB
+    (container,) = params["containerDefinitions"]
+    assert "s3cr3t" not in json.dumps(container)
+    assert container["secrets"] == [
+        {"name": "TOKEN", "valueFrom": resources["backend-backend-TOKEN"].inputs["arn"]}
+    ]
+    assert only(resources, SERVICE).inputs["desiredCount"] == 3
+    scaling = resources["backend-scaling"].inputs
+    assert scaling["minCapacity"] == scaling["maxCapacity"] == 3
+
+
+def test_scaling_and_a_domain_with_tls() -> None:
+    def program() -> None:
+        Workload(
+            "web",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                "public": True,
+                "domain": {
+                    "host": "www.example.com",
+                    "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
+                },
+                "scaling": {
+                    "min_instances": 2,
+                    "max_instances": 6,
+                    "scaling_policy": {"keep_avg_cpu_utilization_under": 50},
+                },
+            },
+        )
+
+    resources = run_ecs(program)
+    assert resources["web-alb-443"].inputs["protocol"] == "HTTPS"
+    assert resources["web-alb-80"].inputs["defaultActions"][0]["type"] == "redirect"
+    target = resources["web-scaling"].inputs
+    assert (target["minCapacity"], target["maxCapacity"]) == (2, 6)
+    tracking = resources["web-scale-cpu"].inputs["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["targetValue"] == 50
+
+
+def test_a_workload_is_refused_a_size_fargate_does_not_have() -> None:
+    error, registered = registered_before_error(
+        lambda: Workload("huge", {"image": "nginx:1.27", "resources": {"cpu": 32}})
+    )
+    assert isinstance(error, InvalidArgumentError) and (error.component, error.field) == (
+        "Workload",
+        "resources",
+    )
+    assert "16 vCPU" in error.allowed
+    assert not any(name.startswith("huge-") for name in registered)
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "expected"),
+    [
+        (None, None, ("256", "512")),
+        (1, None, ("1024", "2048")),
+        (None, 5000, ("1024", "5120")),
+        (4, 30000, ("4096", "30720")),
+    ],
+)
+def test_workload_sizes_round_up_to_fargate_sizes(
+    cpu: float | None, memory: int | None, expected: tuple[str, str]
+) -> None:
+    resources_arg = {k: v for k, v in {"cpu": cpu, "memory": memory}.items() if v is not None}
+    resources = run_ecs(lambda: Workload("w", {"image": "nginx:1.27", "resources": resources_arg}))
+    params = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))
+    assert (params["cpu"], params["memory"]) == expected
