@@ -1,8 +1,8 @@
 """Shared fixtures: a Pulumi mocks runner for unit tests, and real-engine helpers for sim tests."""
 
-import importlib.util
 import os
 import shutil
+import sys
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,7 +19,9 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 ROOT = Path(__file__).resolve().parent.parent
-
+sys.path.insert(0, str(ROOT / "scripts"))
+import offline_images  # noqa: E402 (scripts/ is not a package)
+from stack import release_stale_locks  # noqa: E402
 
 # ---------------------------------------------------------------- unit tests under mocks
 
@@ -88,13 +90,6 @@ def run_with_mocks(
 # ---------------------------------------------------------------- sim tests: real Docker, real engine
 
 
-def _load_offline_images() -> Any:
-    spec = importlib.util.spec_from_file_location("offline_images", ROOT / "scripts" / "offline_images.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def docker_client() -> Any:
     import docker
@@ -104,14 +99,8 @@ def docker_client() -> Any:
             "the Pulumi CLI is not on PATH: run the suite with `make test` (it runs scripts/setup.sh)"
         )
     client = docker.from_env()
-    _load_offline_images().ensure_all(client)
+    offline_images.ensure_all(client)
     return client
-
-
-@pytest.fixture(scope="session")
-def images() -> Any:
-    """Names of the offline stand-in images (scripts/offline_images.py)."""
-    return _load_offline_images()
 
 
 @dataclass
@@ -175,8 +164,11 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
 
     yield make
     for project in created:
+        release_stale_locks(project.stack)  # a test may have killed an update on purpose
         project.stack.destroy()
         project.stack.workspace.remove_stack(project.stack.name)
+        leftovers = labelled(docker_client, project.stack_label)
+        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
 
 
 def labelled(docker_client: Any, stack_label: str) -> dict[str, list[str]]:
