@@ -16,9 +16,9 @@ if [[ ! -x "$HELM" ]]; then
   command -v go >/dev/null || { echo "install-helm.sh: 'go' is not on PATH (Go >= 1.26 is needed)" >&2; exit 1; }
   mkdir -p "$BIN_DIR"
   echo "install-helm.sh: building helm $HELM_VERSION (a cold build takes a few minutes)" >&2
-  # helm's own Makefile stamps the version at link time; without it `helm version` prints v3.x-dev
-  # and charts with a kubeVersion constraint would be checked against the wrong Helm.
-  CGO_ENABLED=0 GOBIN="$BIN_DIR" GOFLAGS=-mod=mod go install \
+  # helm's own Makefile stamps the version at link time; without it `helm version` and the
+  # charts' .Capabilities.HelmVersion report a dev build instead of the release we pinned.
+  CGO_ENABLED=0 GOBIN="$BIN_DIR" go install \
     -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 fi

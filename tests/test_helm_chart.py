@@ -8,9 +8,7 @@ rendered objects: what a cluster would receive.
 
 import base64
 import json
-import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +26,9 @@ from components.render.helm_chart import (
     write_chart,
 )
 from components.spec.workload import WorkloadSpec, parse_workload
+from tests.helm_tools import NAMESPACE, RELEASE, REPO, helm, helm_lint, helm_template, validate_strictly
 
-REPO = Path(__file__).resolve().parents[1]
-NAMESPACE = "apps"
-RELEASE = "release-1"
+__all__ = ["REPO", "helm"]  # the fixture, imported so pytest finds it; both re-used by test_chart_policies
 # The lead's first target: the chart must stay valid for clusters this old as well.
 OLDEST_KUBERNETES_VERSION = "1.33"
 STANDARD_LABELS = (
@@ -187,23 +184,6 @@ class Rendered:
 
 
 @pytest.fixture(scope="session")
-def helm() -> str:
-    explicit = os.environ.get("HELM")
-    if explicit:
-        if not Path(explicit).is_file():
-            pytest.fail(f"HELM={explicit} does not exist")
-        return explicit
-    found = sorted(REPO.glob(".tools/helm/*/helm"), key=lambda p: _version_key(p.parent.name))
-    if not found:
-        pytest.fail(f"helm not found under {REPO}/.tools/helm: run scripts/install-helm.sh (or set HELM)")
-    return str(found[-1])
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", version))
-
-
-@pytest.fixture(scope="session")
 def build_context(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("seed") / "backend"
     folder.mkdir()
@@ -213,28 +193,6 @@ def build_context(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     (folder / "index.js").write_text("require('http').createServer((q, s) => s.end('hi')).listen(3000);\n")
     return str(folder)
-
-
-def _run(command: list[str]) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-def helm_template(helm: str, chart: Path, values_file: Path | None = None) -> list[dict[str, Any]]:
-    command = [
-        helm,
-        "template",
-        RELEASE,
-        str(chart),
-        "--namespace",
-        NAMESPACE,
-        "--kube-version",
-        DEFAULT_KUBERNETES_VERSION,
-    ]
-    if values_file is not None:
-        command += ["--values", str(values_file)]
-    return [doc for doc in yaml.safe_load_all(_run(command)) if doc]
 
 
 def render_case(helm: str, build_context: str, case_id: str, out: Path) -> Rendered:
@@ -287,32 +245,8 @@ def test_helm_lint_strict_with_defaults_and_install_values(
     case_id: str, helm: str, build_context: str, tmp_path: Path
 ) -> None:
     r = render_case(helm, build_context, case_id, tmp_path)
-    _run(
-        [
-            helm,
-            "lint",
-            "--strict",
-            str(r.chart),
-            "--namespace",
-            NAMESPACE,
-            "--kube-version",
-            DEFAULT_KUBERNETES_VERSION,
-        ]
-    )
-    _run(
-        [
-            helm,
-            "lint",
-            "--strict",
-            str(r.chart),
-            "--namespace",
-            NAMESPACE,
-            "--kube-version",
-            DEFAULT_KUBERNETES_VERSION,
-            "--values",
-            str(r.values_file),
-        ]
-    )
+    helm_lint(helm, r.chart)
+    helm_lint(helm, r.chart, r.values_file)
 
 
 @pytest.mark.parametrize("version", [DEFAULT_KUBERNETES_VERSION, OLDEST_KUBERNETES_VERSION])
@@ -320,8 +254,7 @@ def test_every_manifest_is_valid_kubernetes(rendered: Rendered, helm: str, versi
     # Both the install (values from Pulumi) and a plain `helm template` of the chart as written.
     defaults = helm_template(helm, rendered.chart)
     for obj in [*rendered.objects, *defaults]:
-        used = kubernetes_validate.validate(obj, version, strict=True)
-        assert used == version, f"{obj['kind']} validated against {used}, not {version}"
+        validate_strictly(obj, version)
 
 
 # --- objects and names ------------------------------------------------------------------------

@@ -1,14 +1,98 @@
-"""Placeholder until this platform lands: refuses clearly instead of half-deploying."""
+"""The eks platform's Workload: a Helm chart written to disk, installed with `helm.v4.Chart`.
 
+The chart (components/render/helm_chart.py) goes to `.charts/<stack>/<name>` under the program's
+folder: the same spec always writes the same bytes, and a person can `helm template` it. Everything
+known only at deploy time (the image pushed to ECR, Output env values and args, secrets) reaches
+the chart as install values, never as a file.
+
+`helm.v4.Chart` rather than `helm.v3.Release`: the chart's objects become Pulumi resources with
+Pulumi's await logic, so `pulumi up` returns only once the Deployment has rolled out with ready
+pods and the Ingress has its ALB host name; a workload that never becomes ready fails the update
+with the pods' reasons, and `public_url` is known at the end of the first update. A Release waits
+for pods but not for the Ingress's load balancer, so its URL would have to be read in a race.
+
+`WorkloadOutputs.resources` keys (escape hatches, documented in the README):
+  "chart": the `kubernetes.helm.v4.Chart`; its `resources` output lists the Kubernetes objects.
+  "ingress": `Output` of the chart's `kubernetes.networking.v1.Ingress` (public workloads), whose
+      status holds the ALB's host name, e.g. for the DNS record of a custom domain; None otherwise.
+"""
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from components.spec.errors import InvalidArgumentError
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.platforms.outputs import WorkloadOutputs
+from components.platforms.registry_image import registry_image
+from components.render.helm_chart import chart_values, internal_url, write_chart
+from components.spec.workload import WorkloadSpec
+
+CHARTS_FOLDER = ".charts"
 
 
-def _unavailable(component: str, name: str) -> InvalidArgumentError:
-    return InvalidArgumentError(component, name, "containers:platform (stack config)", "eks".split("_")[0],
-                                "sim (this platform is not available in this version yet)")
+def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+    provider: k8s.Provider = cluster.resources["provider"]
+    namespace: pulumi.Output[str] = cluster.resources["namespace"].metadata.name
+    controller: pulumi.Resource | None = cluster.resources["load_balancer_controller"]
+    chart_dir = write_chart(spec, Path.cwd() / CHARTS_FOLDER / pulumi.get_stack())
+    image = registry_image(parent, spec.resource_name, spec.image_reference, spec.build)
+    chart = k8s.helm.v4.Chart(
+        f"{spec.resource_name}-chart",
+        chart=str(chart_dir),
+        name=spec.name,
+        namespace=namespace,
+        values=pulumi.Output.all(image, _split_env(spec.env), pulumi.Output.all(*spec.args)).apply(
+            lambda resolved: chart_values(spec, resolved[0], *resolved[1], args=resolved[2])
+        ),
+        # The controller's webhooks must answer before a Service or an Ingress can be created.
+        opts=pulumi.ResourceOptions(
+            parent=parent, provider=provider, depends_on=[controller] if controller else []
+        ),
+    )
+    ingress = _ingress(chart) if spec.public else None
+    return WorkloadOutputs(
+        image_ref=image,
+        internal_url=namespace.apply(lambda name: internal_url(spec, name)) if spec.port else None,
+        public_url=_public_url(spec, ingress) if ingress else None,
+        resources={"chart": chart, "ingress": ingress},
+    )
 
 
-def deploy_workload(parent: Any, spec: Any, cluster: Any) -> Any:
-    raise _unavailable("Workload", spec.resource_name)
+def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict[str, str], dict[str, str]]]:
+    """The env values resolved, as (plain, secret): secret ones go to a Kubernetes Secret, never to
+    the pod spec. A value counts as secret exactly when its Output is: another workload's URL stays a
+    plain variable, as it is on sim."""
+    values = {key: pulumi.Output.from_input(value) for key, value in env.items()}
+
+    async def split(resolved: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        secret = await asyncio.gather(*(value.is_secret() for value in values.values()))
+        plain_env: dict[str, str] = {}
+        secret_env: dict[str, str] = {}
+        for key, value, is_secret in zip(values, resolved, secret, strict=True):
+            (secret_env if is_secret else plain_env)[key] = value
+        return plain_env, secret_env
+
+    return pulumi.Output.all(*values.values()).apply(split)
+
+
+def _ingress(chart: k8s.helm.v4.Chart) -> pulumi.Output[k8s.networking.v1.Ingress]:
+    def find(objects: list[Any] | None) -> k8s.networking.v1.Ingress:
+        for obj in objects or []:
+            if isinstance(obj, k8s.networking.v1.Ingress):
+                return obj
+        raise RuntimeError("the chart of a public workload rendered no Ingress")
+
+    return chart.resources.apply(find)
+
+
+def _public_url(spec: WorkloadSpec, ingress: pulumi.Output[k8s.networking.v1.Ingress]) -> pulumi.Output[str]:
+    if spec.domain is not None:
+        # The certificate names the custom host, not the ALB's: that is the URL that works over TLS
+        # (once the host's DNS record points at the ALB's host name).
+        return ingress.apply(lambda _: f"https://{spec.domain.host}")
+    return ingress.apply(lambda obj: obj.status.load_balancer.ingress[0].hostname).apply(
+        lambda host: f"http://{host}"
+    )

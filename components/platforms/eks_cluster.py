@@ -1,14 +1,146 @@
-"""Placeholder until this platform lands: refuses clearly instead of half-deploying."""
+"""The eks platform's Cluster: an EKS cluster made here, or an existing one the stack config names.
 
+Made here: a VPC over two or more zones (eks_vpc), the EKS control plane (pulumi-eks) with an OIDC
+provider for IRSA, a managed node group (or a Fargate profile), and the AWS Load Balancer Controller.
+Existing: `containers:eks: {clusterName, endpoint, certificate}` in the stack config; it applies to
+the default cluster (workloads given no `cluster=`), and then nothing but a namespace is created.
+
+`ClusterOutputs.resources` keys (escape hatches, documented in the README):
+  "provider": `kubernetes.Provider` for the cluster; every workload deploys through it.
+  "namespace": `kubernetes.core.v1.Namespace` where this stack's workloads run, named
+      `<project>-<stack>` so that several stacks can share one cluster.
+  "load_balancer_controller": `kubernetes.helm.v3.Release` of the controller, which public
+      workloads wait for; None for an existing cluster or `load_balancer_controller: false`.
+  "eks_cluster": `pulumi_eks.Cluster`; None for an existing cluster.
+  "vpc": `pulumi_awsx.ec2.Vpc`; None for an existing cluster.
+  "node_group": `aws.eks.NodeGroup`; None with `fargate: true` or an existing cluster.
+"""
+
+import re
+from collections.abc import Mapping
 from typing import Any
 
-from components.spec.errors import InvalidArgumentError
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+import pulumi_kubernetes as k8s
+
+from components.platforms.eks_access import ClusterEndpoint, configured_cluster, kubeconfig
+from components.platforms.eks_load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
+from components.platforms.eks_load_balancer_controller import install_load_balancer_controller
+from components.platforms.eks_node_group import create_node_group
+from components.platforms.eks_options import EksClusterOptions, parse_cluster_options
+from components.platforms.eks_vpc import create_vpc
+from components.platforms.outputs import ClusterOutputs
+
+NAMESPACE_MAX_LENGTH = 63
+CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group")
+"""Keys of `resources` that only a cluster made here fills; None for an existing cluster."""
 
 
-def _unavailable(component: str, name: str) -> InvalidArgumentError:
-    return InvalidArgumentError(component, name, "containers:platform (stack config)", "eks_cluster".split("_")[0],
-                                "sim (this platform is not available in this version yet)")
+def create_cluster(
+    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
+) -> ClusterOutputs:
+    # An explicit Cluster is always made; only the default one follows the stack config.
+    existing = configured_cluster(name) if default else None
+    options = parse_cluster_options(name, args)
+    region = aws.get_region_output().region
+    if existing is not None:
+        return _outputs(
+            parent, name, existing, *_access(parent, name, existing, region), dict.fromkeys(CREATED)
+        )
+    if default:
+        pulumi.log.warn(
+            f"No cluster given: creating an EKS cluster '{name}' for this app (about 15 minutes, billed "
+            "by the hour). To deploy into an existing cluster, set containers:eks in the stack config "
+            "(scripts/eks-values CLUSTER_NAME prints it); to share one, pass cluster=Cluster(...).",
+            resource=parent,
+        )
+    return _create(parent, name, options, region)
 
 
-def create_cluster(parent: Any, name: str, args: Any, default: bool) -> Any:
-    raise _unavailable("Cluster", name)
+def _namespace_name() -> str:
+    """`<project>-<stack>` as a DNS-1123 label."""
+    label = re.sub(r"[^a-z0-9]+", "-", f"{pulumi.get_project()}-{pulumi.get_stack()}".lower())
+    return label.strip("-")[:NAMESPACE_MAX_LENGTH].rstrip("-")
+
+
+def _create(
+    parent: pulumi.Resource, name: str, options: EksClusterOptions, region: pulumi.Output[str]
+) -> ClusterOutputs:
+    vpc = create_vpc(parent, name, options)
+    cluster = eks.Cluster(
+        f"{name}-eks",
+        version=options.kubernetes_version,
+        vpc_id=vpc.vpc_id,
+        public_subnet_ids=vpc.public_subnet_ids,
+        private_subnet_ids=vpc.private_subnet_ids,
+        node_associate_public_ip_address=False,
+        # Access entries, not the aws-auth ConfigMap: EKS maps node and Fargate roles itself.
+        authentication_mode=eks.AuthenticationMode.API,
+        create_oidc_provider=True,
+        skip_default_node_group=True,
+        fargate=_fargate_profile(options),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    endpoint = ClusterEndpoint(
+        cluster_name=cluster.eks_cluster.name,
+        endpoint=cluster.eks_cluster.endpoint,
+        certificate=cluster.eks_cluster.certificate_authority.data,
+    )
+    node_group = (
+        create_node_group(parent, name, endpoint.cluster_name, vpc, options.nodes) if options.nodes else None
+    )
+    config, provider = _access(parent, name, endpoint, region)
+    controller = (
+        install_load_balancer_controller(parent, name, cluster, vpc, region, provider, node_group or cluster)
+        if options.load_balancer_controller
+        else None
+    )
+    created = {
+        "load_balancer_controller": controller,
+        "eks_cluster": cluster,
+        "vpc": vpc,
+        "node_group": node_group,
+    }
+    return _outputs(parent, name, endpoint, config, provider, created)
+
+
+def _fargate_profile(options: EksClusterOptions) -> dict[str, Any] | None:
+    if options.nodes is not None:
+        return None
+    # kube-system for CoreDNS and the load balancer controller; the stack's namespace for workloads.
+    namespaces = (CONTROLLER_NAMESPACE, _namespace_name())
+    return {"selectors": [{"namespace": namespace} for namespace in namespaces]}
+
+
+def _access(
+    parent: pulumi.Resource, name: str, cluster: ClusterEndpoint, region: pulumi.Input[str]
+) -> tuple[pulumi.Output[str], k8s.Provider]:
+    """The cluster's kubeconfig, and the Kubernetes provider that uses it."""
+    config = kubeconfig(cluster, region)
+    return config, k8s.Provider(
+        f"{name}-kubernetes", kubeconfig=config, opts=pulumi.ResourceOptions(parent=parent)
+    )
+
+
+def _outputs(
+    parent: pulumi.Resource,
+    name: str,
+    cluster: ClusterEndpoint,
+    config: pulumi.Output[str],
+    provider: k8s.Provider,
+    created: dict[str, Any],
+) -> ClusterOutputs:
+    namespace = k8s.core.v1.Namespace(
+        f"{name}-namespace",
+        metadata={"name": _namespace_name()},
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider),
+    )
+    return ClusterOutputs(
+        cluster_name=cluster.cluster_name,
+        endpoint=cluster.endpoint,
+        certificate=cluster.certificate,
+        kubeconfig=config,
+        resources={"provider": provider, "namespace": namespace, **created},
+    )
