@@ -6,18 +6,18 @@ from typing import TypedDict
 class ClusterArgs(TypedDict, total=False):
     """Options of a Cluster; each platform reads its own and ignores the others'."""
 
-    # ecs
+    # ecs and eks: the VPC
     nat_gateways: str
-    """ecs: NAT gateways giving private subnets a way out: 'None' (default: no hourly cost, workloads
-    run in public subnets), 'Single', or 'OnePerAz' (survives the loss of a zone). Workloads with
-    `use_private_subnets_with_nat` need one."""
+    """NAT gateways giving private subnets a way out: 'None', 'Single', or 'OnePerAz' (survives the loss
+    of a zone). ecs default 'None' (no hourly cost; workloads run in public subnets, and those with
+    `use_private_subnets_with_nat` need one); eks default 'Single' ('None' is refused: nodes and Fargate
+    pods sit in private subnets)."""
     availability_zones: int
-    """ecs: how many Availability Zones the VPC spans, each with a public and a private subnet (default 2)."""
+    """How many Availability Zones the VPC spans, each with a public and a private subnet (default 2)."""
     vpc_cidr: str
-    """ecs: the VPC's IPv4 range (default '10.0.0.0/16')."""
+    """The VPC's IPv4 range (default '10.0.0.0/16')."""
 
-    # eks (it also reads vpc_cidr, availability_zones and nat_gateways above; there nat_gateways
-    # defaults to 'Single' and may not be 'None': nodes and Fargate pods sit in private subnets)
+    # eks
     kubernetes_version: str
     """eks: Kubernetes version of the control plane and its nodes (default '1.35')."""
     node_instance_types: list[str]
