@@ -7,6 +7,7 @@ import pulumi
 from components.cluster_args import ClusterArgs
 from components.platforms import CLUSTER_CREATORS, load
 from components.platforms.outputs import ClusterOutputs
+from components.platforms.validators import validate_cluster_on
 from components.spec.platform import current_platform
 
 DEFAULT_CLUSTER_NAME = "app"
@@ -33,6 +34,7 @@ class Cluster(pulumi.ComponentResource):
         _default: bool = False,
     ) -> None:
         platform = current_platform("Cluster", name)
+        validate_cluster_on(platform, name, args or {})  # bad input creates nothing, not even this
         super().__init__("containers:index:Cluster", name, {}, opts)
         outputs: ClusterOutputs = load(CLUSTER_CREATORS[platform])(self, name, args or {}, _default)
         self.platform = platform

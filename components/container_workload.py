@@ -32,8 +32,9 @@ class ContainerWorkload(pulumi.ComponentResource):
     """Container name -> CloudWatch log group (containers with logging disabled have none)."""
     codedeploy_deployment: pulumi.Output[str | None]
     """With `deployment`: the CodeDeploy CreateDeployment input (JSON) that rolls the service to the
-    current task definition, e.g. `aws deploy create-deployment --cli-input-json "$(pulumi stack
-    output ...)"`. A service under CodeDeploy changes revision only through a deployment."""
+    current task definition. A service under CodeDeploy changes revision only through a deployment;
+    `pulumi up` runs it (the `<name>-rollout` resource) and fails if CodeDeploy rolls back. By hand:
+    `aws deploy create-deployment --cli-input-json "$(pulumi stack output ...)"`."""
 
     def __init__(
         self, name: str, args: ContainerWorkloadArgs, opts: pulumi.ResourceOptions | None = None
@@ -68,6 +69,8 @@ class ContainerWorkload(pulumi.ComponentResource):
         self.capacity_provider = capacity.capacity_provider if capacity else None
         self.deployment_group = blue_green.deployment_group if blue_green else None
         """With `deployment`: the `aws.codedeploy.DeploymentGroup` that shifts traffic."""
+        self.rollout = blue_green.rollout if blue_green else None
+        """With `deployment`: the `CodeDeployDeployment` that deploys a new task definition on `pulumi up`."""
 
         self.url = pulumi.Output.all(*deployed.urls).apply(lambda urls: urls[0] if urls else None)
         self.urls = pulumi.Output.all(*deployed.urls).apply(list)

@@ -7,6 +7,7 @@ import pulumi
 from components.cluster import Cluster, default_cluster
 from components.platforms import WORKLOAD_DEPLOYERS, load
 from components.platforms.outputs import WorkloadOutputs
+from components.platforms.validators import validate_workload_on
 from components.spec.platform import current_platform
 from components.spec.workload import parse_workload
 
@@ -82,6 +83,7 @@ class Workload(pulumi.ComponentResource):
         # Validate everything before registering anything, so bad input creates nothing.
         spec = parse_workload(name, args)
         platform = current_platform("Workload", name)
+        validate_workload_on(platform, spec)
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
         outputs: WorkloadOutputs = load(WORKLOAD_DEPLOYERS[platform])(self, spec, cluster)

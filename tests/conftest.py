@@ -63,15 +63,17 @@ class ParentRecordingMonitor(MockMonitor):
         return response
 
 
-def run_with_mocks(
-    program: Callable[[], Any], config: dict[str, str] | None = None
-) -> dict[str, Registration]:
-    """Run `program` against mocks; return every registered resource by its name."""
+def start_mocks(config: dict[str, str] | None = None) -> ParentRecordingMonitor:
+    """Point the Pulumi runtime at fresh mocks; the monitor records every registration."""
     mocks = EchoMocks()
     monitor = ParentRecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="containers", stack="unit", preview=False, monitor=monitor)
     pulumi.runtime.set_all_config({"containers:platform": "sim", **(config or {})})
-    _sync_await(run_pulumi_func(program))
+    return monitor
+
+
+def registrations(monitor: ParentRecordingMonitor) -> dict[str, Registration]:
+    """Every resource the monitor saw, by name."""
 
     def name_of(urn: str) -> str | None:
         return urn.split("::")[-1] if urn and urn in monitor.resources else None
@@ -85,6 +87,26 @@ def run_with_mocks(
         )
         for urn, registration in monitor.get_registered_resources().items()
     }
+
+
+def run_with_mocks(
+    program: Callable[[], Any], config: dict[str, str] | None = None
+) -> dict[str, Registration]:
+    """Run `program` against mocks; return every registered resource by its name."""
+    monitor = start_mocks(config)
+    _sync_await(run_pulumi_func(program))
+    return registrations(monitor)
+
+
+def refused(program: Callable[[], Any], config: dict[str, str] | None = None) -> Exception:
+    """The InvalidArgumentError `program` raises, after checking that it registered nothing."""
+    from components.spec.errors import InvalidArgumentError
+
+    monitor = start_mocks(config)
+    with pytest.raises(InvalidArgumentError) as caught:
+        _sync_await(run_pulumi_func(program))  # drains registrations already sent, then re-raises
+    assert registrations(monitor) == {}
+    return caught.value
 
 
 # ---------------------------------------------------------------- sim tests: real Docker, real engine

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 from pulumi.runtime import rpc, settings
 from pulumi.runtime._callbacks import _CallbackServicer
 from pulumi.runtime.proto import resource_pb2
@@ -151,6 +152,17 @@ def _run(program: Callable[[], Any], config: dict[str, str] | None, monitor: Tra
     pulumi.runtime.set_all_config({**ECS_CONFIG, **(config or {})})
     settings.SETTINGS.callbacks = monitor.servicer
     _sync_await(run_pulumi_func(program))
+
+
+def lambda_function(name: str) -> aws.lambda_.Function:
+    """A Lambda function object, as a program passes one (e.g. as a CodeDeploy hook)."""
+    return aws.lambda_.Function(
+        name,
+        role=f"arn:aws:iam::{ACCOUNT}:role/hooks",
+        runtime="nodejs22.x",
+        handler="index.handler",
+        code=None,
+    )
 
 
 def run_ecs(program: Callable[[], Any], config: dict[str, str] | None = None) -> dict[str, AwsRegistration]:

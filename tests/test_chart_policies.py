@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.test_helm_chart import CASE_IDS, REPO, Rendered, build_context, helm, render_case
 
 from components.spec.workload import WorkloadSpec
+from tests.test_helm_chart import CASE_IDS, REPO, Rendered, build_context, helm, render_case
 
 __all__ = ["build_context", "helm"]  # fixtures used by this module, imported so pytest finds them
 

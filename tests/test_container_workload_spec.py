@@ -74,6 +74,27 @@ def alb_event(**fields: Any) -> dict[str, Any]:
     }
 
 
+def http_event(**fields: Any) -> dict[str, Any]:
+    return {
+        "type": "http-api-gateway",
+        "http_api_gateway": GATEWAY,
+        "container_port": 80,
+        "method": "GET",
+        "path": "/x",
+        **fields,
+    }
+
+
+def nlb_event(**fields: Any) -> dict[str, Any]:
+    return {
+        "type": "network-load-balancer",
+        "load_balancer": NLB,
+        "listener_port": 8080,
+        "container_port": 80,
+        **fields,
+    }
+
+
 def workload(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {
         "containers": list(containers or [container()]),
@@ -419,104 +440,36 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
     ),
     (
         "bad HTTP API method",
-        lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "ANY",
-                        "path": "/x",
-                    }
-                ]
-            )
-        ),
+        lambda: workload(container(events=[http_event(method="ANY")])),
         "containers[0].events[0].method",
         ("*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"),
     ),
     (
         "HTTP API path without a slash",
-        lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "users",
-                    }
-                ]
-            )
-        ),
+        lambda: workload(container(events=[http_event(path="users")])),
         "containers[0].events[0].path",
         ("'*'", "starting with '/'"),
     ),
     (
         "payload_format 3.0",
-        lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                        "payload_format": "3.0",
-                    }
-                ]
-            )
-        ),
+        lambda: workload(container(events=[http_event(payload_format="3.0")])),
         "containers[0].events[0].payload_format",
         ("'1.0'",),
     ),
     (
         "payload_format 2.0 (Lambda only)",
-        lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                        "payload_format": "2.0",
-                    }
-                ]
-            )
-        ),
+        lambda: workload(container(events=[http_event(payload_format="2.0")])),
         "containers[0].events[0].payload_format",
         ("'1.0'", "Lambda"),
     ),
     (
         "duplicate HTTP API route",
         lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                    }
-                ]
-            ),
+            container(events=[http_event()]),
             container(
                 name="api",
                 image="api:1",
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 3000,
-                        "method": "GET",
-                        "path": "/x",
-                    }
-                ],
+                events=[http_event(container_port=3000)],
             ),
         ),
         "containers[1].events[0].path",
@@ -524,20 +477,7 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
     ),
     (
         "unknown authorizer type",
-        lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                        "authorizer": {"type": "jwt"},
-                    }
-                ]
-            )
-        ),
+        lambda: workload(container(events=[http_event(authorizer={"type": "jwt"})])),
         "containers[0].events[0].authorizer.type",
         ("cognito", "lambda"),
     ),
@@ -546,18 +486,13 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
         lambda: workload(
             container(
                 events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                        "authorizer": {
+                    http_event(
+                        authorizer={
                             "type": "lambda",
                             "function": FUNCTION,
                             "identity_sources": ["Authorization"],
-                        },
-                    }
+                        }
+                    )
                 ]
             )
         ),
@@ -569,14 +504,9 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
         lambda: workload(
             container(
                 events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "GET",
-                        "path": "/x",
-                        "authorizer": {"type": "lambda", "function": FUNCTION, "cache_result_seconds": 3601},
-                    }
+                    http_event(
+                        authorizer={"type": "lambda", "function": FUNCTION, "cache_result_seconds": 3601}
+                    )
                 ]
             )
         ),
@@ -594,27 +524,11 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
     (
         "duplicate NLB listener",
         lambda: workload(
-            container(
-                events=[
-                    {
-                        "type": "network-load-balancer",
-                        "load_balancer": NLB,
-                        "listener_port": 8080,
-                        "container_port": 80,
-                    }
-                ]
-            ),
+            container(events=[nlb_event()]),
             container(
                 name="api",
                 image="api:1",
-                events=[
-                    {
-                        "type": "network-load-balancer",
-                        "load_balancer": NLB,
-                        "listener_port": 8080,
-                        "container_port": 3000,
-                    }
-                ],
+                events=[nlb_event(container_port=3000)],
             ),
         ),
         "containers[1].events[0].listener_port",
@@ -810,14 +724,7 @@ BAD: list[tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]] = [
         "health check path behind an NLB without protocol",
         lambda: workload(
             container(
-                events=[
-                    {
-                        "type": "network-load-balancer",
-                        "load_balancer": NLB,
-                        "listener_port": 80,
-                        "container_port": 80,
-                    }
-                ],
+                events=[nlb_event(listener_port=80)],
                 load_balancer_health_check={"path": "/health"},
             )
         ),
@@ -1007,13 +914,9 @@ def test_basic_usage_container_connected_to_http_api_gateway() -> None:
                     "build": build(),
                     "environment": {"PORT": 3000},
                     "events": [
-                        {
-                            "type": "http-api-gateway",
-                            "method": "*",
-                            "path": "/{proxy+}",
-                            "container_port": 3000,
-                            "http_api_gateway": main_gateway,
-                        }
+                        http_event(
+                            method="*", path="/{proxy+}", container_port=3000, http_api_gateway=main_gateway
+                        )
                     ],
                 }
             ],
@@ -1068,15 +971,7 @@ def dependencies_snippet(frontend_depends_on: str) -> dict[str, Any]:
                 "build": build("src/index.ts"),
                 "depends_on": [{"container_name": frontend_depends_on, "condition": "START"}],
                 "environment": {"PORT": 80, "API_COINTAINER_PORT": 3000},
-                "events": [
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "path": "*",
-                        "method": "*",
-                    }
-                ],
+                "events": [http_event(path="*", method="*")],
             },
             {
                 "name": "api-container",
@@ -1153,15 +1048,7 @@ def test_http_api_event_snippet() -> None:
                 {
                     "name": "api-container",
                     "build": build(),
-                    "events": [
-                        {
-                            "type": "http-api-gateway",
-                            "http_api_gateway": GATEWAY,
-                            "container_port": 80,
-                            "path": "/my-path",
-                            "method": "GET",
-                        }
-                    ],
+                    "events": [http_event(path="/my-path")],
                 }
             ],
             "resources": DOC_2_VCPU,
@@ -1252,14 +1139,7 @@ def test_network_load_balancer_event_snippet() -> None:
                 {
                     "name": "container1",
                     "build": build(),
-                    "events": [
-                        {
-                            "type": "network-load-balancer",
-                            "load_balancer": NLB,
-                            "listener_port": 8080,
-                            "container_port": 8080,
-                        }
-                    ],
+                    "events": [nlb_event(container_port=8080)],
                 }
             ],
             "resources": {"cpu": 0.25, "memory": 512},
@@ -1283,15 +1163,7 @@ def test_internal_port_snippet() -> None:
                     "build": build(),
                     "depends_on": [{"container_name": "backend", "condition": "START"}],
                     "environment": {"PORT": 80, "BACKEND_PORT": 3000},
-                    "events": [
-                        {
-                            "type": "http-api-gateway",
-                            "http_api_gateway": GATEWAY,
-                            "container_port": 80,
-                            "path": "/my-path",
-                            "method": "GET",
-                        }
-                    ],
+                    "events": [http_event(path="/my-path")],
                 },
                 {
                     "name": "backend",
@@ -1440,15 +1312,7 @@ def test_scaling_snippet() -> None:
                 {
                     "name": "container-1",
                     "build": build(),
-                    "events": [
-                        {
-                            "type": "http-api-gateway",
-                            "http_api_gateway": GATEWAY,
-                            "container_port": 80,
-                            "method": "*",
-                            "path": "*",
-                        }
-                    ],
+                    "events": [http_event(method="*", path="*")],
                 },
                 {
                     "name": "container-2",
@@ -1595,15 +1459,11 @@ def test_the_brief_example_parses() -> None:
                     "environment": {"PORT": "80", "TOKEN": secret},
                     "events": [
                         alb_event(paths=["/api/*"], methods=["GET", "POST"], listener_port=443),
-                        {
-                            "type": "http-api-gateway",
-                            "http_api_gateway": GATEWAY,
-                            "container_port": 80,
-                            "method": "GET",
-                            "path": "/my-path",
-                            "authorizer": {"type": "cognito", "user_pool": Component("pool")},
-                            "payload_format": "1.0",
-                        },
+                        http_event(
+                            path="/my-path",
+                            authorizer={"type": "cognito", "user_pool": Component("pool")},
+                            payload_format="1.0",
+                        ),
                         {"type": "service-connect", "container_port": 80, "alias": "web", "protocol": "http"},
                     ],
                     "load_balancer_health_check": {"path": "/health"},
@@ -1629,14 +1489,7 @@ def test_the_brief_example_parses() -> None:
                 {
                     "name": "metrics",
                     "image": "prom/statsd-exporter",
-                    "events": [
-                        {
-                            "type": "network-load-balancer",
-                            "load_balancer": NLB,
-                            "listener_port": 8125,
-                            "container_port": 9125,
-                        }
-                    ],
+                    "events": [nlb_event(listener_port=8125, container_port=9125)],
                 },
             ],
             "resources": {"cpu": 0.5, "memory": 1024},
@@ -1678,14 +1531,9 @@ def test_lambda_authorizer_defaults() -> None:
         workload(
             container(
                 events=[
-                    {
-                        "type": "http-api-gateway",
-                        "http_api_gateway": GATEWAY,
-                        "container_port": 80,
-                        "method": "POST",
-                        "path": "/orders",
-                        "authorizer": {"type": "lambda", "function": FUNCTION},
-                    }
+                    http_event(
+                        method="POST", path="/orders", authorizer={"type": "lambda", "function": FUNCTION}
+                    )
                 ]
             )
         )
@@ -1745,14 +1593,7 @@ def test_nlb_health_check_over_http_with_a_path() -> None:
     spec = parse(
         workload(
             container(
-                events=[
-                    {
-                        "type": "network-load-balancer",
-                        "load_balancer": NLB,
-                        "listener_port": 80,
-                        "container_port": 80,
-                    }
-                ],
+                events=[nlb_event(listener_port=80)],
                 load_balancer_health_check={"path": "/ready", "protocol": "HTTP", "port": 8081},
             )
         )

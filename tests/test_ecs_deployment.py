@@ -6,19 +6,21 @@ predefined `CodeDeployDefault.ECS<strategy>` configurations, hooks on BeforeAllo
 AfterAllowTraffic, and the service under the CODE_DEPLOY controller.
 """
 
+import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import pulumi_aws as aws
 import pytest
 
+from aws_provider.codedeploy_deployment import INPUTS, PROVIDER_VERSION
 from components import ApplicationLoadBalancer, ContainerWorkload, InvalidArgumentError
 from tests.aws_models import strict
-from tests.ecs_mocks import of_type, only, policy, registered_before_error, run_ecs
+from tests.ecs_mocks import lambda_function, of_type, only, policy, registered_before_error, run_ecs
 
 SERVICE = "aws:ecs/service:Service"
 GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup"
+DYNAMIC = "pulumi-python:dynamic:Resource"
 STRATEGIES = [
     "Canary10Percent5Minutes",
     "Canary10Percent15Minutes",
@@ -28,36 +30,49 @@ STRATEGIES = [
 ]
 
 
+def shop(
+    balancer: dict[str, Any],
+    deployment: dict[str, Any],
+    events: Sequence[dict[str, Any]] = (),
+    **alb_event: Any,
+) -> ContainerWorkload:
+    """The workload 'shop' with `deployment`, its container behind the ALB 'edge' (made with
+    `balancer` args), plus `events`."""
+    edge = ApplicationLoadBalancer("edge", balancer or None)  # type: ignore[arg-type]
+    return ContainerWorkload(
+        "shop",
+        {
+            "containers": [
+                {
+                    "name": "web",
+                    "image": "nginx:1.27",
+                    "events": [
+                        {
+                            "type": "application-load-balancer",
+                            "load_balancer": edge,
+                            "container_port": 80,
+                            "priority": 1,
+                            **alb_event,
+                        },
+                        *events,
+                    ],
+                }
+            ],
+            "resources": {"cpu": 0.5, "memory": 1024},
+            "deployment": deployment,
+        },
+    )
+
+
 def shifted(deployment: dict[str, Any] | Callable[[], dict[str, Any]], **balancer: Any) -> dict[str, Any]:
     """Run a workload with `deployment` (or what the callable makes inside the program) behind an ALB;
     return its resources and its `codedeploy_deployment`."""
     seen: dict[str, Any] = {}
 
     def program() -> None:
-        edge = ApplicationLoadBalancer("edge", balancer or None)  # type: ignore[arg-type]
-        shop = ContainerWorkload(
-            "shop",
-            {
-                "containers": [
-                    {
-                        "name": "web",
-                        "image": "nginx:1.27",
-                        "events": [
-                            {
-                                "type": "application-load-balancer",
-                                "load_balancer": edge,
-                                "container_port": 80,
-                                "priority": 1,
-                            },
-                        ],
-                    }
-                ],
-                "resources": {"cpu": 0.5, "memory": 1024},
-                "deployment": deployment() if callable(deployment) else deployment,
-            },
-        )
-        shop.codedeploy_deployment.apply(lambda value: seen.update(deployment=value))
-        assert shop.deployment_group.pulumi_resource_name == "shop-deploy-group"
+        workload = shop(balancer, deployment() if callable(deployment) else deployment)
+        workload.codedeploy_deployment.apply(lambda value: seen.update(deployment=value))
+        assert workload.deployment_group.pulumi_resource_name == "shop-deploy-group"
 
     seen["resources"] = run_ecs(program)
     return seen
@@ -101,6 +116,47 @@ def test_the_service_is_left_to_codedeploy() -> None:
     (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
     assert rule.ignore_changes == ["actions"]
     assert rule.inputs["actions"][0]["targetGroupArn"] == resources["shop-web-80-alb0"].inputs["arn"]
+
+
+def test_pulumi_up_rolls_out_a_new_task_definition_through_codedeploy() -> None:
+    seen = shifted(
+        {
+            "strategy": "Canary10Percent5Minutes",
+            "before_allow_traffic_function": "arn:aws:lambda:us-east-1:123456789012:function:smoke",
+        }
+    )
+    resources = seen["resources"]
+    rollout = resources["shop-rollout"]
+    assert (rollout.type, rollout.parent) == (DYNAMIC, "shop")
+    assert {key: rollout.inputs[key] for key in INPUTS if key in rollout.inputs} == {
+        "deployment_input": seen["deployment"],  # the `codedeploy_deployment` output, unchanged
+        "task_definition_arn": resources["shop-task"].inputs["arn"],
+        "cluster_name": "app-ecs-name",
+        "service_name": "shop-service-name",
+        "region": "us-east-1",
+        "timeout_minutes": 60,
+        "poll_seconds": 15,
+        "provider_version": PROVIDER_VERSION,
+    }
+    # After the service and the deployment group, and once CodeDeploy's role may do its work.
+    assert {"shop-service", "shop-deploy-group", "shop-codedeploy-policy", "shop-codedeploy-hooks"} <= set(
+        rollout.depends_on
+    )
+    assert b"aws_provider.codedeploy_deployment" in base64.b64decode(rollout.inputs["__provider"])
+
+
+def test_no_rollout_without_a_deployment() -> None:
+    def program() -> None:
+        shop = ContainerWorkload(
+            "shop",
+            {
+                "containers": [{"name": "web", "image": "nginx:1.27"}],
+                "resources": {"cpu": 0.5, "memory": 1024},
+            },
+        )
+        assert shop.rollout is None
+
+    assert not of_type(run_ecs(program), DYNAMIC)
 
 
 def test_the_test_listener_and_hooks() -> None:
@@ -154,13 +210,7 @@ def test_the_test_listener_and_hooks() -> None:
 
 def test_a_hook_may_be_a_function_object() -> None:
     def deployment() -> dict[str, Any]:
-        validate = aws.lambda_.Function(
-            "validate",
-            role="arn:aws:iam::123456789012:role/hook",
-            runtime="nodejs22.x",
-            handler="index.handler",
-            code=None,
-        )
+        validate = lambda_function("validate")
         return {"strategy": "Canary10Percent5Minutes", "after_traffic_shift_function": validate}
 
     seen = shifted(deployment)
@@ -202,33 +252,6 @@ def test_what_codedeploy_cannot_do_is_refused_first(
     allowed: str,
 ) -> None:
     one_listener = {"listener_port": 80} if "test_listener_port" in deployment else {}
-
-    def program() -> None:
-        edge = ApplicationLoadBalancer("edge", balancer or None)  # type: ignore[arg-type]
-        ContainerWorkload(
-            "shop",
-            {
-                "containers": [
-                    {
-                        "name": "web",
-                        "image": "nginx:1.27",
-                        "events": [
-                            {
-                                "type": "application-load-balancer",
-                                "load_balancer": edge,
-                                "container_port": 80,
-                                "priority": 1,
-                                **one_listener,
-                            },
-                            *events,
-                        ],
-                    }
-                ],
-                "resources": {"cpu": 0.5, "memory": 1024},
-                "deployment": deployment,
-            },
-        )
-
-    error, registered = registered_before_error(program)
+    error, registered = registered_before_error(lambda: shop(balancer, deployment, events, **one_listener))
     assert isinstance(error, InvalidArgumentError) and error.field == field and allowed in error.allowed
     assert not any(name.startswith("shop") for name in registered)

@@ -31,6 +31,16 @@ def web(**fields: Any) -> dict[str, Any]:
     return {"name": "web", "image": "nginx:1.27", **fields}
 
 
+def alb_event(balancer: Any, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "application-load-balancer",
+        "load_balancer": balancer,
+        "container_port": 80,
+        "priority": 1,
+        **fields,
+    }
+
+
 def workload_args(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {"containers": list(containers) or [web()], "resources": {"cpu": 0.5, "memory": 1024}, **fields}
 
@@ -257,12 +267,7 @@ def test_the_task_security_group_admits_only_balancers_and_workloads_on_their_po
             workload_args(
                 web(
                     events=[
-                        {
-                            "type": "application-load-balancer",
-                            "load_balancer": alb,
-                            "container_port": 80,
-                            "priority": 1,
-                        },
+                        alb_event(alb),
                         {"type": "service-connect", "container_port": 9090},
                     ],
                     load_balancer_health_check={"path": "/health", "port": 8081},
@@ -350,12 +355,7 @@ def test_outputs_and_escape_hatches() -> None:
             workload_args(
                 web(
                     events=[
-                        {
-                            "type": "application-load-balancer",
-                            "load_balancer": alb,
-                            "container_port": 80,
-                            "priority": 1,
-                        },
+                        alb_event(alb),
                         {"type": "service-connect", "container_port": 8080, "alias": "shop"},
                     ]
                 )

@@ -21,7 +21,7 @@ from components import (
     NetworkLoadBalancer,
 )
 from tests.aws_models import strict
-from tests.ecs_mocks import of_type, only, policy, register_task_definition_params, run_ecs
+from tests.ecs_mocks import lambda_function, of_type, only, policy, register_task_definition_params, run_ecs
 
 TWO_VCPU = {"cpu": 2, "memory": 4096}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/stacktape"
@@ -38,6 +38,16 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 BUILD = {"context": "./app"}
+
+
+def http_event(gateway: Any, method: str, path: str, container_port: int = 80) -> dict[str, Any]:
+    return {
+        "type": "http-api-gateway",
+        "http_api_gateway": gateway,
+        "container_port": container_port,
+        "method": method,
+        "path": path,
+    }
 
 
 def task(resources: dict[str, Any], workload: str) -> dict[str, Any]:
@@ -76,15 +86,7 @@ def test_basic_usage_api_server_behind_an_http_api_gateway() -> None:
                         "name": "api-container",
                         "build": BUILD,
                         "environment": {"PORT": 3000},
-                        "events": [
-                            {
-                                "type": "http-api-gateway",
-                                "method": "*",
-                                "path": "/{proxy+}",
-                                "container_port": 3000,
-                                "http_api_gateway": main_gateway,
-                            }
-                        ],
+                        "events": [http_event(main_gateway, "*", "/{proxy+}", container_port=3000)],
                     }
                 ],
             },
@@ -108,32 +110,43 @@ def test_basic_usage_api_server_behind_an_http_api_gateway() -> None:
     assert ingress_ports(resources, "apiServer") == {3000}
 
 
-def test_dependencies_between_containers() -> None:
+@pytest.mark.parametrize(
+    ("workload", "frontend", "backend", "port_variable", "route", "route_key"),
+    [
+        # "Dependencies between containers": the page's frontend depends on 'backend', a name this
+        # workload lacks: api-container is meant.
+        (
+            "myMultiContainerWorkload",
+            "frontend-container",
+            "api-container",
+            "API_COINTAINER_PORT",
+            ("*", "*"),
+            "$default",
+        ),
+        # "Internal port".
+        ("myApp", "frontend", "backend", "BACKEND_PORT", ("GET", "/my-path"), "GET /my-path"),
+    ],
+    ids=["dependencies between containers", "internal port"],
+)
+def test_a_frontend_reaches_its_backend_inside_the_task(
+    workload: str, frontend: str, backend: str, port_variable: str, route: tuple[str, str], route_key: str
+) -> None:
     def program() -> None:
         gateway = HttpApiGateway("myApiGateway")
         ContainerWorkload(
-            "myMultiContainerWorkload",
+            workload,
             {
                 "resources": TWO_VCPU,
                 "containers": [
                     {
-                        "name": "frontend-container",
+                        "name": frontend,
                         "build": BUILD,
-                        # The page says 'backend', a name this workload lacks: api-container is meant.
-                        "depends_on": [{"container_name": "api-container", "condition": "START"}],
-                        "environment": {"PORT": 80, "API_COINTAINER_PORT": 3000},
-                        "events": [
-                            {
-                                "type": "http-api-gateway",
-                                "http_api_gateway": gateway,
-                                "container_port": 80,
-                                "path": "*",
-                                "method": "*",
-                            }
-                        ],
+                        "depends_on": [{"container_name": backend, "condition": "START"}],
+                        "environment": {"PORT": 80, port_variable: 3000},
+                        "events": [http_event(gateway, *route)],
                     },
                     {
-                        "name": "api-container",
+                        "name": backend,
                         "build": BUILD,
                         "environment": {"PORT": 3000},
                         "events": [{"type": "workload-internal", "container_port": 3000}],
@@ -143,13 +156,12 @@ def test_dependencies_between_containers() -> None:
         )
 
     resources = run_ecs(program)
-    definitions = containers(resources, "myMultiContainerWorkload")
-    assert definitions["frontend-container"]["dependsOn"] == [
-        {"containerName": "api-container", "condition": "START"}
-    ]
-    assert definitions["api-container"]["portMappings"][0]["containerPort"] == 3000
-    assert routes(resources) == {"$default"}
-    assert ingress_ports(resources, "myMultiContainerWorkload") == {80}  # 3000 stays inside the task
+    definitions = containers(resources, workload)
+    assert definitions[frontend]["dependsOn"] == [{"containerName": backend, "condition": "START"}]
+    assert {"name": port_variable, "value": "3000"} in definitions[frontend]["environment"]
+    assert definitions[backend]["portMappings"][0]["containerPort"] == 3000
+    assert routes(resources) == {route_key}
+    assert ingress_ports(resources, workload) == {80}  # 3000 stays inside the task
 
 
 def test_healthcheck() -> None:
@@ -194,15 +206,7 @@ def test_http_api_event() -> None:
                     {
                         "name": "api-container",
                         "build": BUILD,
-                        "events": [
-                            {
-                                "type": "http-api-gateway",
-                                "http_api_gateway": gateway,
-                                "container_port": 80,
-                                "path": "/my-path",
-                                "method": "GET",
-                            }
-                        ],
+                        "events": [http_event(gateway, "GET", "/my-path")],
                     }
                 ],
             },
@@ -236,13 +240,7 @@ def alb_app(**deployment: Any) -> dict[str, Any]:
             ],
         }
         if deployment:
-            validate = aws.lambda_.Function(
-                "validateDeployment",
-                role="arn:aws:iam::123456789012:role/hooks",
-                runtime="nodejs22.x",
-                handler="index.handler",
-                code=None,
-            )
+            validate = lambda_function("validateDeployment")
             args["deployment"] = {
                 key: validate if value == "validateDeployment" else value for key, value in deployment.items()
             }
@@ -294,46 +292,6 @@ def test_network_load_balancer_event() -> None:
     assert (listener.inputs["port"], listener.inputs["protocol"]) == (8080, "TLS")
     assert only(resources, "aws:lb/targetGroup:TargetGroup").inputs["protocol"] == "TCP"
     assert task(resources, "myWorkload")["cpu"] == "256"
-
-
-def test_internal_port() -> None:
-    def program() -> None:
-        gateway = HttpApiGateway("myApiGateway")
-        ContainerWorkload(
-            "myApp",
-            {
-                "resources": TWO_VCPU,
-                "containers": [
-                    {
-                        "name": "frontend",
-                        "build": BUILD,
-                        "depends_on": [{"container_name": "backend", "condition": "START"}],
-                        "environment": {"PORT": 80, "BACKEND_PORT": 3000},
-                        "events": [
-                            {
-                                "type": "http-api-gateway",
-                                "http_api_gateway": gateway,
-                                "container_port": 80,
-                                "path": "/my-path",
-                                "method": "GET",
-                            }
-                        ],
-                    },
-                    {
-                        "name": "backend",
-                        "build": BUILD,
-                        "environment": {"PORT": 3000},
-                        "events": [{"type": "workload-internal", "container_port": 3000}],
-                    },
-                ],
-            },
-        )
-
-    resources = run_ecs(program)
-    frontend = containers(resources, "myApp")["frontend"]
-    assert frontend["dependsOn"] == [{"containerName": "backend", "condition": "START"}]
-    assert {"name": "BACKEND_PORT", "value": "3000"} in frontend["environment"]
-    assert ingress_ports(resources, "myApp") == {80}
 
 
 def test_service_connect() -> None:
@@ -435,15 +393,7 @@ def test_scaling() -> None:
                     {
                         "name": "container-1",
                         "build": BUILD,
-                        "events": [
-                            {
-                                "type": "http-api-gateway",
-                                "http_api_gateway": gateway,
-                                "container_port": 80,
-                                "method": "*",
-                                "path": "*",
-                            }
-                        ],
+                        "events": [http_event(gateway, "*", "*")],
                     },
                     {
                         "name": "container-2",

@@ -10,6 +10,10 @@ import pulumi
 import pytest
 
 from components import InvalidArgumentError, Workload
+from components.platforms.ecs_workload import validate_workload
+from components.platforms.validators import validate_workload_on
+from components.spec.platform import Platform
+from components.spec.workload import parse_workload
 from tests.aws_models import strict
 from tests.ecs_mocks import of_type, only, register_task_definition_params, registered_before_error, run_ecs
 
@@ -143,6 +147,52 @@ def test_a_workload_is_refused_a_size_fargate_does_not_have() -> None:
     )
     assert "16 vCPU" in error.allowed
     assert not any(name.startswith("huge-") for name in registered)
+
+
+@pytest.mark.parametrize(
+    ("resources", "got", "memory_listed"),
+    [
+        (
+            {"cpu": 32},
+            "{'cpu': 32.0, 'memory': None}",
+            "memory for 16 vCPU on Fargate: 32768, 40960, 49152, 57344, 65536, 73728, 81920, 90112,"
+            " 98304, 106496, 114688, 122880 MiB.",
+        ),
+        (
+            {"cpu": 1, "memory": 200000},
+            "{'cpu': 1.0, 'memory': 200000}",
+            "memory for 1 vCPU on Fargate: 2048, 3072, 4096, 5120, 6144, 7168, 8192 MiB;"
+            " more memory rounds up to more vCPU.",
+        ),
+        (
+            {"cpu": 0.3, "memory": 130000},
+            "{'cpu': 0.3, 'memory': 130000}",
+            "memory for 0.5 vCPU on Fargate: 1024, 2048, 3072, 4096 MiB; more memory rounds up to more vCPU.",
+        ),
+    ],
+)
+def test_validate_workload_lists_the_fargate_memory_for_the_cpu(
+    resources: dict[str, Any], got: str, memory_listed: str
+) -> None:
+    spec = parse_workload("huge", {"image": "nginx:1.27", "resources": resources})
+    with pytest.raises(InvalidArgumentError) as raised:
+        validate_workload(spec)
+    assert (raised.value.component, raised.value.field) == ("Workload", "resources")
+    assert str(raised.value) == (
+        f'Workload "huge": field "resources" got {got} (dict); allowed: at most 16 vCPU and 122880 MiB'
+        f" on ecs (the largest Fargate task); {memory_listed}"
+    )
+
+
+def test_only_ecs_validates_the_fargate_size() -> None:
+    spec = parse_workload("big", {"image": "nginx:1.27", "resources": {"cpu": 32}})
+    for platform in (Platform.SIM, Platform.EKS):
+        validate_workload_on(platform, spec)  # other platforms have no such limit here
+    with pytest.raises(InvalidArgumentError, match="at most 16 vCPU"):
+        validate_workload_on(Platform.ECS, spec)
+    validate_workload(
+        parse_workload("fine", {"image": "nginx:1.27", "resources": {"cpu": 16, "memory": 122880}})
+    )
 
 
 @pytest.mark.parametrize(

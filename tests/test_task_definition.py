@@ -156,7 +156,10 @@ def full_spec(**top: Any) -> ContainerWorkloadSpec:
     return parse_container_workload("shop", args)
 
 
-def simple_spec(resources: dict[str, Any] | None = None, **top: Any) -> ContainerWorkloadSpec:
+def simple_spec(
+    resources: dict[str, Any] | None = None, alb_event: dict[str, Any] | None = None, **top: Any
+) -> ContainerWorkloadSpec:
+    """One container 'api' behind ALB on port 8080 (`alb_event`: more fields of that event)."""
     args: dict[str, Any] = {
         "containers": [
             {
@@ -168,6 +171,7 @@ def simple_spec(resources: dict[str, Any] | None = None, **top: Any) -> Containe
                         "load_balancer": ALB,
                         "container_port": 8080,
                         "priority": 1,
+                        **(alb_event or {}),
                     }
                 ],
             }
@@ -438,27 +442,7 @@ def test_no_scaling_policy_when_min_equals_max() -> None:
 
 
 def alb_spec(**event: Any) -> ContainerWorkloadSpec:
-    return parse_container_workload(
-        "api",
-        {
-            "containers": [
-                {
-                    "name": "api",
-                    "image": "api:1",
-                    "events": [
-                        {
-                            "type": "application-load-balancer",
-                            "load_balancer": ALB,
-                            "container_port": 8080,
-                            "priority": 7,
-                            **event,
-                        }
-                    ],
-                }
-            ],
-            "resources": {"cpu": 0.25, "memory": 512},
-        },
-    )
+    return simple_spec(alb_event={"priority": 7, **event})
 
 
 def only_event(spec: ContainerWorkloadSpec) -> Any:
@@ -604,18 +588,23 @@ def test_service_connect_names_ports_the_task_definition_declares() -> None:
     assert client_only == {"enabled": True, "namespace": "prod.local"}
 
 
-def test_create_service_on_ec2_uses_the_capacity_provider_and_binpacks() -> None:
-    spec = simple_spec({"instance_types": ["c5.large"]})
-    payload = create_service_input(
+def api_service_input(spec: ContainerWorkloadSpec, target_group_arn: str, **kwargs: Any) -> dict[str, Any]:
+    """CreateService for a `simple_spec` service 'api' in cluster 'prod'."""
+    return create_service_input(
         spec,
         cluster="prod",
         service_name="api",
         task_definition="api:1",
         subnet_ids=["subnet-1"],
         security_group_ids=["sg-1"],
-        target_group_arns={"api-8080-alb0": "arn:tg"},
-        capacity_provider="api-asg",
+        target_group_arns={"api-8080-alb0": target_group_arn},
+        **kwargs,
     )
+
+
+def test_create_service_on_ec2_uses_the_capacity_provider_and_binpacks() -> None:
+    spec = simple_spec({"instance_types": ["c5.large"]})
+    payload = api_service_input(spec, "arn:tg", capacity_provider="api-asg")
     strict("ecs", "CreateService", payload)
     assert "launchType" not in payload
     assert payload["capacityProviderStrategy"] == [{"capacityProvider": "api-asg", "weight": 1}]
@@ -664,14 +653,9 @@ def test_ecs_native_blue_green_per_strategy(strategy: str) -> None:
         role_arn=arn("iam", "role/ecs-lb"),
         test_listener_rule_arn="arn:test-rule",
     )
-    payload = create_service_input(
+    payload = api_service_input(
         spec,
-        cluster="prod",
-        service_name="api",
-        task_definition="api:1",
-        subnet_ids=["subnet-1"],
-        security_group_ids=["sg-1"],
-        target_group_arns={"api-8080-alb0": "arn:blue"},
+        "arn:blue",
         blue_green=blue_green,
         hook_role_arn=arn("iam", "role/hooks"),
         hook_arns=hooks,

@@ -20,6 +20,7 @@ from components.platforms.ecs_codedeploy import BlueGreen, create_blue_green
 from components.platforms.ecs_http_api import HttpApiRouting, attach_http_apis
 from components.platforms.ecs_load_balancing import LoadBalancing, attach_load_balancers
 from components.platforms.ecs_network import ServiceNetwork, create_service_network
+from components.platforms.ecs_payloads import snake_keys
 from components.platforms.ecs_scaling import Scaling, create_scaling
 from components.platforms.ecs_task import TaskResources, create_task
 from components.render.ecs_service import (
@@ -170,14 +171,7 @@ def _service(
             else None
         ),
         deployment_controller={"type": "CODE_DEPLOY" if codedeploy else "ECS"},
-        deployment_circuit_breaker=(
-            {
-                "enable": rolling["deploymentCircuitBreaker"]["enable"],
-                "rollback": rolling["deploymentCircuitBreaker"]["rollback"],
-            }
-            if rolling
-            else None
-        ),
+        deployment_circuit_breaker=snake_keys(rolling["deploymentCircuitBreaker"]) if rolling else None,
         deployment_maximum_percent=rolling["maximumPercent"] if rolling else None,
         deployment_minimum_healthy_percent=rolling["minimumHealthyPercent"] if rolling else None,
         enable_execute_command=spec.enable_remote_sessions,

@@ -19,21 +19,18 @@ One URL per service-connect port: `http://<alias>:<port>` (`grpc://` for gRPC po
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.platforms.ecs_names import env_name
-from components.render.task_role import POLICY_VERSION, task_role_statements
+from components.render.task_role import policy_document, service_trust, task_role_statements
 from components.spec.container_workload import ContainerWorkloadSpec
 
-ECS_TASKS_TRUST = {
-    "Version": POLICY_VERSION,
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+EMPTY: Mapping[str, Any] = MappingProxyType({})
 BUCKET_ACTIONS = ("s3:ListBucket", "s3:GetBucketLocation")
 OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectAttributes")
 TABLE_ACTIONS = (
@@ -165,26 +162,51 @@ class Access:
     """Variables every container gets (`connect_to`); a container's own `environment` wins."""
 
 
+def inline_policy(
+    name: str, role: aws.iam.Role, statements: list[dict[str, Any]], opts: pulumi.ResourceOptions
+) -> aws.iam.RolePolicy:
+    """`role`'s inline policy of `statements` (their resources may be Outputs)."""
+    return aws.iam.RolePolicy(
+        name, role=role.id, policy=pulumi.Output.json_dumps(policy_document(statements)), opts=opts
+    )
+
+
+def service_role(
+    name: str,
+    service: str,
+    opts: pulumi.ResourceOptions,
+    *,
+    description: str | None = None,
+    managed_policies: Mapping[str, str] = EMPTY,
+    inline_policies: Mapping[str, list[dict[str, Any]]] = EMPTY,
+) -> tuple[aws.iam.Role, list[pulumi.Resource]]:
+    """A role that `service` (e.g. 'ecs-tasks.amazonaws.com') assumes, and what grants it permissions:
+    `managed_policies` (resource name -> policy ARN) and `inline_policies` (resource name ->
+    statements). Returns the role and the grants, which whatever acts as the role depends on."""
+    role = aws.iam.Role(
+        name,
+        assume_role_policy=pulumi.Output.json_dumps(service_trust(service)),
+        description=description,
+        opts=opts,
+    )
+    grants: list[pulumi.Resource] = [
+        aws.iam.RolePolicyAttachment(grant, role=role.name, policy_arn=arn, opts=opts)
+        for grant, arn in managed_policies.items()
+    ]
+    grants += [inline_policy(grant, role, statements, opts) for grant, statements in inline_policies.items()]
+    return role, grants
+
+
 def create_task_role(parent: pulumi.Resource, spec: ContainerWorkloadSpec) -> Access:
     """The role the containers run as: `iam_role_statements`, `connect_to` and ECS Exec's needs."""
     child = pulumi.ResourceOptions(parent=parent)
     connections = [c for c in map(connection, spec.connect_to) if c is not None]
     statements = task_role_statements(spec) + [s for c in connections for s in c.statements]
-    role = aws.iam.Role(
-        f"{spec.resource_name}-task-role",
-        assume_role_policy=pulumi.Output.json_dumps(ECS_TASKS_TRUST),
-        description=f"containers of {spec.resource_name}",
-        opts=child,
+    role, _ = service_role(
+        f"{spec.resource_name}-task-role", ECS_TASKS, child, description=f"containers of {spec.resource_name}"
     )
     policy = (
-        aws.iam.RolePolicy(
-            f"{spec.resource_name}-task-policy",
-            role=role.id,
-            policy=pulumi.Output.json_dumps({"Version": POLICY_VERSION, "Statement": statements}),
-            opts=child,
-        )
-        if statements
-        else None
+        inline_policy(f"{spec.resource_name}-task-policy", role, statements, child) if statements else None
     )
     environment = {name: value for c in connections for name, value in c.environment.items()}
     return Access(role=role, policy=policy, environment=environment)

@@ -18,7 +18,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.render.task_role import POLICY_VERSION
+from components.platforms.ecs_access import service_role
+from components.platforms.ecs_cluster import egress_security_group
 from components.spec.container_workload import ContainerWorkloadSpec
 from components.spec.container_workload_compute import Ec2Resources
 
@@ -31,12 +32,7 @@ INSTANCE_POLICIES = (
     # Session Manager on the hosts, for debugging without SSH keys.
     "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 )
-EC2_TRUST = {
-    "Version": POLICY_VERSION,
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
+EC2 = "ec2.amazonaws.com"
 INSTANCE_LIFETIME_SECONDS = 7 * 24 * 3600
 # Managed scaling keeps the instances this full (percent): 100 adds one only when a task has no room.
 TARGET_CAPACITY_PERCENT = 100
@@ -80,22 +76,15 @@ def create_ec2_capacity(
         service_connect_defaults={"namespace": cluster.resources["namespace"].arn},
         opts=child,
     )
-    role = aws.iam.Role(
-        f"{name}-host-role", assume_role_policy=pulumi.Output.json_dumps(EC2_TRUST), opts=child
+    role, _ = service_role(
+        f"{name}-host-role",
+        EC2,
+        child,
+        managed_policies={f"{name}-host-policy-{i}": policy for i, policy in enumerate(INSTANCE_POLICIES)},
     )
-    for index, policy in enumerate(INSTANCE_POLICIES):
-        aws.iam.RolePolicyAttachment(
-            f"{name}-host-policy-{index}", role=role.name, policy_arn=policy, opts=child
-        )
     profile = aws.iam.InstanceProfile(f"{name}-host-profile", role=role.name, opts=child)
     # Tasks have their own network interfaces and groups; the host itself only calls out.
-    security_group = aws.ec2.SecurityGroup(
-        f"{name}-host-sg",
-        vpc_id=vpc.vpc_id,
-        description=f"EC2 hosts of {name}",
-        egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}],
-        opts=child,
-    )
+    security_group = egress_security_group(f"{name}-host-sg", vpc.vpc_id, f"EC2 hosts of {name}", child)
     launch_template = aws.ec2.LaunchTemplate(
         f"{name}-host-template",
         image_id=f"resolve:ssm:{AMI_PARAMETERS[resources.architecture]}",

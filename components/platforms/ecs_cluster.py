@@ -25,6 +25,7 @@ from components.spec.arg_reader import ArgReader
 
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
+ANYWHERE = "0.0.0.0/0"
 DEFAULT_ZONES = 2
 MAX_ZONES = 6
 # Each subnet gets 1/16 of the VPC (a /20 of a /16: 4091 addresses), leaving room to add zones.
@@ -83,6 +84,27 @@ def cluster_network(cluster: Any) -> tuple[awsx.ec2.Vpc, EcsClusterSettings]:
     return cluster.resources["vpc"], cluster.resources["settings"]
 
 
+def egress_security_group(
+    name: str,
+    vpc_id: pulumi.Input[str],
+    description: str,
+    opts: pulumi.ResourceOptions,
+    *,
+    to_cidr: pulumi.Input[str] = ANYWHERE,
+    protocol: str = "-1",
+) -> aws.ec2.SecurityGroup:
+    """A security group that lets its members call out to `to_cidr` (every protocol, or every TCP
+    port) and admits nothing: ingress comes from rules that name it."""
+    to_port = 65535 if protocol == "tcp" else 0
+    return aws.ec2.SecurityGroup(
+        name,
+        vpc_id=vpc_id,
+        description=description,
+        egress=[{"protocol": protocol, "from_port": 0, "to_port": to_port, "cidr_blocks": [to_cidr]}],
+        opts=opts,
+    )
+
+
 def dns_label(text: str) -> str:
     """`text` as one DNS label: lowercase letters, digits and '-'."""
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63] or "x"
@@ -123,12 +145,8 @@ def create_cluster(
         service_connect_defaults={"namespace": namespace.arn},
         opts=child,
     )
-    workload_security_group = aws.ec2.SecurityGroup(
-        f"{name}-workloads",
-        vpc_id=vpc.vpc_id,
-        description=f"carried by every workload of cluster {name}",
-        egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}],
-        opts=child,
+    workload_security_group = egress_security_group(
+        f"{name}-workloads", vpc.vpc_id, f"carried by every workload of cluster {name}", child
     )
     return ClusterOutputs(
         cluster_name=ecs_cluster.name,

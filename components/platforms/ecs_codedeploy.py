@@ -9,8 +9,9 @@ BeforeAllowTraffic hook, shifts production traffic by the strategy (e.g. 10 % th
 
 Rolling out a new revision: under CODE_DEPLOY, ECS refuses to change a service's task definition;
 `pulumi up` registers the new revision, and a CodeDeploy deployment moves the service to it. The
-workload's `codedeploy_deployment` output is that CreateDeployment input, ready for
-`aws deploy create-deployment --cli-input-json "$(pulumi stack output ... )"`.
+`<name>-rollout` resource (`aws_provider.codedeploy_deployment`) runs that deployment during
+`pulumi up` and waits for its outcome; the workload's `codedeploy_deployment` output is the same
+CreateDeployment input, for `aws deploy create-deployment --cli-input-json "$(pulumi stack output ...)"`.
 """
 
 import json
@@ -21,21 +22,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from aws_provider.codedeploy_deployment import CodeDeployDeployment
+from components.platforms.ecs_access import service_role
 from components.platforms.ecs_lambda import function_arn
 from components.platforms.ecs_load_balancers import allow_port, create_listener
 from components.platforms.ecs_load_balancing import create_target_group, listener_ports
+from components.platforms.ecs_payloads import snake_keys
 from components.render.codedeploy import APPSPEC_HOOKS, create_deployment_group_input, create_deployment_input
-from components.render.task_role import POLICY_VERSION
+from components.render.task_role import allow
 from components.spec.container_workload import ContainerWorkloadSpec, DeploymentSpec
 from components.spec.load_balancers import ListenerSpec
 
 CODEDEPLOY_POLICY = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
-CODEDEPLOY_TRUST = {
-    "Version": POLICY_VERSION,
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
+CODEDEPLOY = "codedeploy.amazonaws.com"
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,8 @@ class BlueGreen:
     test_listener: aws.lb.Listener | None
     deployment_input: pulumi.Output[str]
     """CreateDeployment input (JSON) moving the service to the current task definition."""
+    rollout: CodeDeployDeployment
+    """Runs that deployment on `pulumi up` when the task definition changes."""
 
 
 def hook_arns(deployment: DeploymentSpec) -> dict[str, pulumi.Output[str]]:
@@ -102,31 +103,15 @@ def create_blue_green(
     green = create_target_group(f"{name}-{target.key}-green", target, vpc_id, child)
     test_listener = _test_listener(parent, spec, deployment, blue)
     hooks = hook_arns(deployment)
-    role = aws.iam.Role(
-        f"{name}-codedeploy-role", assume_role_policy=pulumi.Output.json_dumps(CODEDEPLOY_TRUST), opts=child
+    # The managed policy may invoke only functions named 'CodeDeployHook_*': the hooks get a grant.
+    invoke_hooks = [allow(["lambda:InvokeFunction"], list(hooks.values()))]
+    role, grants = service_role(
+        f"{name}-codedeploy-role",
+        CODEDEPLOY,
+        child,
+        managed_policies={f"{name}-codedeploy-policy": CODEDEPLOY_POLICY},
+        inline_policies={f"{name}-codedeploy-hooks": invoke_hooks} if hooks else {},
     )
-    aws.iam.RolePolicyAttachment(
-        f"{name}-codedeploy-policy", role=role.name, policy_arn=CODEDEPLOY_POLICY, opts=child
-    )
-    if hooks:
-        # The managed policy may invoke only functions named 'CodeDeployHook_*'.
-        aws.iam.RolePolicy(
-            f"{name}-codedeploy-hooks",
-            role=role.id,
-            policy=pulumi.Output.json_dumps(
-                {
-                    "Version": POLICY_VERSION,
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": ["lambda:InvokeFunction"],
-                            "Resource": list(hooks.values()),
-                        }
-                    ],
-                }
-            ),
-            opts=child,
-        )
     application = aws.codedeploy.Application(f"{name}-deploy-app", compute_platform="ECS", opts=child)
     # Names and ARNs come from Pulumi; the renderer decides the strategy and blue/green settings.
     payload = create_deployment_group_input(
@@ -146,32 +131,15 @@ def create_blue_green(
     }
     if test_listener is not None:
         pair["test_traffic_route"] = {"listener_arns": [test_listener.arn]}
-    blue_green = payload["blueGreenDeploymentConfiguration"]
     group = aws.codedeploy.DeploymentGroup(
         f"{name}-deploy-group",
         app_name=application.name,
         deployment_group_name=name,
         service_role_arn=role.arn,
         deployment_config_name=payload["deploymentConfigName"],
-        deployment_style={
-            "deployment_type": payload["deploymentStyle"]["deploymentType"],
-            "deployment_option": payload["deploymentStyle"]["deploymentOption"],
-        },
-        blue_green_deployment_config={
-            "deployment_ready_option": {
-                "action_on_timeout": blue_green["deploymentReadyOption"]["actionOnTimeout"]
-            },
-            "terminate_blue_instances_on_deployment_success": {
-                "action": blue_green["terminateBlueInstancesOnDeploymentSuccess"]["action"],
-                "termination_wait_time_in_minutes": blue_green["terminateBlueInstancesOnDeploymentSuccess"][
-                    "terminationWaitTimeInMinutes"
-                ],
-            },
-        },
-        auto_rollback_configuration={
-            "enabled": payload["autoRollbackConfiguration"]["enabled"],
-            "events": payload["autoRollbackConfiguration"]["events"],
-        },
+        deployment_style=snake_keys(payload["deploymentStyle"]),
+        blue_green_deployment_config=snake_keys(payload["blueGreenDeploymentConfiguration"]),
+        auto_rollback_configuration=snake_keys(payload["autoRollbackConfiguration"]),
         ecs_service={"cluster_name": cluster_name, "service_name": service.name},
         load_balancer_info={"target_group_pair_info": pair},
         opts=child,
@@ -182,7 +150,18 @@ def create_blue_green(
         task_definition=task_definition_arn,
         hooks=hooks,
     ).apply(lambda v: _deployment_json(spec, v))
-    return BlueGreen(application, group, role, green, test_listener, deployment_input)
+    rollout = CodeDeployDeployment(
+        f"{name}-rollout",
+        deployment_input=deployment_input,
+        task_definition_arn=task_definition_arn,
+        cluster_name=cluster_name,
+        service_name=service.name,
+        region=aws.get_region_output().region,
+        profile=pulumi.Config("aws").get("profile"),
+        # The deployment group's role must hold its grants before CodeDeploy assumes it.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants]),
+    )
+    return BlueGreen(application, group, role, green, test_listener, deployment_input, rollout)
 
 
 def _deployment_json(spec: ContainerWorkloadSpec, values: Mapping[str, Any]) -> str:

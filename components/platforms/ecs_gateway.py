@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import cluster_network
+from components.platforms.ecs_cluster import cluster_network, egress_security_group
 from components.spec.load_balancers import HttpApiGatewaySpec
 
 TLS_POLICY = "TLS_1_2"
@@ -36,12 +36,13 @@ def create_http_api(parent: pulumi.Resource, spec: HttpApiGatewaySpec, cluster: 
     stage = aws.apigatewayv2.Stage(
         f"{name}-stage", api_id=api.id, name="$default", auto_deploy=True, opts=child
     )
-    security_group = aws.ec2.SecurityGroup(
+    security_group = egress_security_group(
         f"{name}-link-sg",
-        vpc_id=vpc.vpc_id,
-        description=f"VPC link of HTTP API {name}",
-        egress=[{"protocol": "tcp", "from_port": 0, "to_port": 65535, "cidr_blocks": [settings.vpc_cidr]}],
-        opts=child,
+        vpc.vpc_id,
+        f"VPC link of HTTP API {name}",
+        child,
+        to_cidr=settings.vpc_cidr,
+        protocol="tcp",
     )
     vpc_link = aws.apigatewayv2.VpcLink(
         f"{name}-link",

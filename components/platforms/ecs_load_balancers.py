@@ -13,12 +13,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import cluster_network
+from components.platforms.ecs_cluster import ANYWHERE, cluster_network, egress_security_group
 from components.platforms.ecs_names import short_aws_name
 from components.spec.load_balancers import HTTP_PORT, HTTPS_PORT, DomainSpec, ListenerSpec, LoadBalancerSpec
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-ANYWHERE = "0.0.0.0/0"
 DEFAULT_PORTS = {"http": HTTP_PORT, "https": HTTPS_PORT}
 
 
@@ -48,13 +47,9 @@ def create_load_balancer(
     child = pulumi.ResourceOptions(parent=parent)
     name = spec.resource_name
     ingress_cidr = settings.vpc_cidr if spec.internal else ANYWHERE
-    security_group = aws.ec2.SecurityGroup(
-        f"{name}-sg",
-        vpc_id=vpc.vpc_id,
-        description=f"load balancer {name}",
-        # Out to targets and health checks; what reaches the targets is up to their own groups.
-        egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": [settings.vpc_cidr]}],
-        opts=child,
+    # Out to targets and health checks; what reaches the targets is up to their own groups.
+    security_group = egress_security_group(
+        f"{name}-sg", vpc.vpc_id, f"load balancer {name}", child, to_cidr=settings.vpc_cidr
     )
     for listener in spec.listeners:
         allow_port(f"{name}-in-{listener.port}", security_group, listener.port, ingress_cidr, child)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.platforms.ecs_load_balancers import create_listener
 from components.platforms.ecs_names import short_aws_name
+from components.platforms.ecs_payloads import snake_keys
 from components.render.load_balancer_rules import create_target_group_input, rule_conditions
 from components.spec.container_workload import ContainerWorkloadSpec, LoadBalancedTarget
 from components.spec.container_workload_events import ApplicationLoadBalancerEvent
@@ -84,11 +85,9 @@ def rule_condition(condition: Mapping[str, Any]) -> dict[str, Any]:
         key, config = VALUE_CONDITIONS[field]
         return {key: {"values": condition[config]["Values"]}}
     if field == "http-header":
-        header = condition["HttpHeaderConfig"]
-        return {"http_header": {"http_header_name": header["HttpHeaderName"], "values": header["Values"]}}
+        return {"http_header": snake_keys(condition["HttpHeaderConfig"])}
     if field == "query-string":
-        pairs = condition["QueryStringConfig"]["Values"]
-        return {"query_strings": [{"key": pair["Key"], "value": pair["Value"]} for pair in pairs]}
+        return {"query_strings": snake_keys(condition["QueryStringConfig"]["Values"])}
     raise ValueError(f"unknown listener rule condition field {field!r}")
 
 

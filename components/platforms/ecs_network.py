@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import cluster_network
+from components.platforms.ecs_cluster import cluster_network, egress_security_group
 from components.spec.container_workload import ContainerWorkloadSpec
 
 
@@ -32,13 +32,7 @@ def create_service_network(
     name = spec.resource_name
     child = pulumi.ResourceOptions(parent=parent)
     shared: aws.ec2.SecurityGroup = cluster.resources["workload_security_group"]
-    security_group = aws.ec2.SecurityGroup(
-        f"{name}-tasks",
-        vpc_id=vpc.vpc_id,
-        description=f"tasks of {name}",
-        egress=[{"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"]}],
-        opts=child,
-    )
+    security_group = egress_security_group(f"{name}-tasks", vpc.vpc_id, f"tasks of {name}", child)
 
     sources: dict[tuple[str, int], aws.ec2.SecurityGroup] = {}
     for target in spec.load_balanced_targets:

@@ -20,11 +20,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from components.platforms.ecs_access import ECS_TASKS_TRUST
+from components.platforms.ecs_access import ECS_TASKS, service_role
 from components.platforms.ecs_names import parameter_path
+from components.platforms.ecs_payloads import snake_keys
 from components.platforms.registry_image import registry_image
 from components.render.task_definition import register_task_definition_input
-from components.render.task_role import POLICY_VERSION
+from components.render.task_role import allow
 from components.spec.container_workload import ContainerWorkloadSpec
 
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -111,15 +112,10 @@ def create_task(
         memory=payload["memory"],
         network_mode=payload["networkMode"],
         requires_compatibilities=payload["requiresCompatibilities"],
-        runtime_platform=payload.apply(
-            lambda p: {
-                "cpu_architecture": p["runtimePlatform"]["cpuArchitecture"],
-                "operating_system_family": p["runtimePlatform"]["operatingSystemFamily"],
-            }
-        ),
+        runtime_platform=payload.apply(lambda p: snake_keys(p["runtimePlatform"])),
         execution_role_arn=payload["executionRoleArn"],
         task_role_arn=payload["taskRoleArn"],
-        volumes=payload.apply(lambda p: [_volume(v) for v in p.get("volumes", [])]),
+        volumes=payload.apply(lambda p: snake_keys(p.get("volumes", []))),
         # Tasks start as soon as a service runs this definition: the role must be able to start them.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=grants),
     )
@@ -147,18 +143,6 @@ def _render(spec: ContainerWorkloadSpec, values: Mapping[str, Any]) -> dict[str,
     )
 
 
-def _volume(volume: Mapping[str, Any]) -> dict[str, Any]:
-    efs = volume["efsVolumeConfiguration"]
-    return {
-        "name": volume["name"],
-        "efs_volume_configuration": {
-            "file_system_id": efs["fileSystemId"],
-            "root_directory": efs["rootDirectory"],
-            "transit_encryption": efs["transitEncryption"],
-        },
-    }
-
-
 def _file_system_id(file_system: object) -> pulumi.Input[str]:
     return file_system.id if isinstance(file_system, aws.efs.FileSystem) else file_system  # type: ignore[return-value]
 
@@ -168,36 +152,12 @@ def _execution_role(
 ) -> tuple[aws.iam.Role, list[pulumi.Resource]]:
     """The role ECS uses to start tasks (pull images, write logs, read this task's secrets only), and
     the resources granting it that."""
-    child = pulumi.ResourceOptions(parent=parent)
-    role = aws.iam.Role(
+    secrets = [allow(["ssm:GetParameters"], [p.arn for p in parameters])]
+    return service_role(
         f"{name}-execution-role",
-        assume_role_policy=pulumi.Output.json_dumps(ECS_TASKS_TRUST),
+        ECS_TASKS,
+        pulumi.ResourceOptions(parent=parent),
         description=f"starts the tasks of {name}",
-        opts=child,
+        managed_policies={f"{name}-execution-policy": EXECUTION_POLICY},
+        inline_policies={f"{name}-execution-secrets": secrets} if parameters else {},
     )
-    grants: list[pulumi.Resource] = [
-        aws.iam.RolePolicyAttachment(
-            f"{name}-execution-policy", role=role.name, policy_arn=EXECUTION_POLICY, opts=child
-        )
-    ]
-    if parameters:
-        grants.append(
-            aws.iam.RolePolicy(
-                f"{name}-execution-secrets",
-                role=role.id,
-                policy=pulumi.Output.json_dumps(
-                    {
-                        "Version": POLICY_VERSION,
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Action": ["ssm:GetParameters"],
-                                "Resource": [p.arn for p in parameters],
-                            }
-                        ],
-                    }
-                ),
-                opts=child,
-            )
-        )
-    return role, grants

@@ -22,11 +22,21 @@ from components.platforms.ecs import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
 from components.spec.container_workload import parse_container_workload
 from components.spec.errors import InvalidArgumentError
-from components.spec.fargate import FARGATE_MEMORY_BY_VCPU, smallest_fitting_size
+from components.spec.fargate import (
+    FARGATE_MEMORY_BY_VCPU,
+    FARGATE_VCPUS,
+    describe_memory,
+    smallest_fitting_size,
+)
 from components.spec.workload import COMPONENT, WorkloadSpec
 
 MAX_VCPU = max(FARGATE_MEMORY_BY_VCPU)
 MAX_MEMORY = max(FARGATE_MEMORY_BY_VCPU[MAX_VCPU])
+
+
+def validate_workload(spec: WorkloadSpec) -> None:
+    """Refuse what ecs cannot run, before the Workload registers: a size beyond every Fargate task."""
+    fargate_size(spec)
 
 
 def fargate_size(spec: WorkloadSpec) -> tuple[float, int]:
@@ -36,13 +46,19 @@ def fargate_size(spec: WorkloadSpec) -> tuple[float, int]:
     size = smallest_fitting_size(cpu, memory)
     if size is None:
         raise InvalidArgumentError(
-            COMPONENT,
-            spec.resource_name,
-            "resources",
-            {"cpu": cpu, "memory": memory},
-            f"at most {MAX_VCPU:g} vCPU and {MAX_MEMORY} MiB on ecs (the largest Fargate task)",
+            COMPONENT, spec.resource_name, "resources", {"cpu": cpu, "memory": memory}, _allowed_sizes(cpu)
         )
     return size
+
+
+def _allowed_sizes(cpu: float | None) -> str:
+    """The largest Fargate task, and the memory Fargate pairs with the vCPU count `cpu` rounds up to."""
+    vcpu = next((v for v in FARGATE_VCPUS if cpu is not None and v >= cpu), MAX_VCPU)
+    larger = "; more memory rounds up to more vCPU" if vcpu < MAX_VCPU else ""
+    return (
+        f"at most {MAX_VCPU:g} vCPU and {MAX_MEMORY} MiB on ecs (the largest Fargate task);"
+        f" memory for {vcpu:g} vCPU on Fargate: {describe_memory(vcpu)} MiB{larger}"
+    )
 
 
 def container_workload_args(
@@ -102,7 +118,6 @@ def container_name(spec: WorkloadSpec) -> str:
 
 
 def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
-    fargate_size(spec)  # refuse an impossible size before the balancer exists
     balancer = None
     if spec.public:
         domain = spec.domain

@@ -16,26 +16,29 @@ from components.spec.container_workload import ContainerWorkloadSpec
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
+
+def _canary(percent: float, minutes: int) -> dict[str, Any]:
+    return {
+        "strategy": "CANARY",
+        "canaryConfiguration": {"canaryPercent": percent, "canaryBakeTimeInMinutes": minutes},
+    }
+
+
+def _linear(percent: float, minutes: int) -> dict[str, Any]:
+    return {
+        "strategy": "LINEAR",
+        "linearConfiguration": {"stepPercent": percent, "stepBakeTimeInMinutes": minutes},
+    }
+
+
 # Stacktape strategy -> ECS deploymentConfiguration strategy and its traffic-shifting settings.
 ECS_DEPLOYMENT_STRATEGIES: Mapping[str, dict[str, Any]] = MappingProxyType(
     {
         "AllAtOnce": {"strategy": "BLUE_GREEN"},
-        "Canary10Percent5Minutes": {
-            "strategy": "CANARY",
-            "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 5},
-        },
-        "Canary10Percent15Minutes": {
-            "strategy": "CANARY",
-            "canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 15},
-        },
-        "Linear10PercentEvery1Minutes": {
-            "strategy": "LINEAR",
-            "linearConfiguration": {"stepPercent": 10.0, "stepBakeTimeInMinutes": 1},
-        },
-        "Linear10PercentEvery3Minutes": {
-            "strategy": "LINEAR",
-            "linearConfiguration": {"stepPercent": 10.0, "stepBakeTimeInMinutes": 3},
-        },
+        "Canary10Percent5Minutes": _canary(10.0, 5),
+        "Canary10Percent15Minutes": _canary(10.0, 15),
+        "Linear10PercentEvery1Minutes": _linear(10.0, 1),
+        "Linear10PercentEvery3Minutes": _linear(10.0, 3),
     }
 )
 # Stacktape hook -> the ECS lifecycle stage with the same moment as CodeDeploy's hook of that name.

@@ -6,6 +6,7 @@ document with `pulumi.Output.json_dumps`. (`connect_to` components grant their o
 layer cannot know what an opaque object needs.)
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from components.spec.container_workload import ContainerWorkloadSpec
@@ -20,6 +21,22 @@ REMOTE_SESSION_ACTIONS = (
 )
 # Stacktape's `connect_to` macros for AWS services -> the actions they grant.
 AWS_SERVICE_ACTIONS = {"aws:ses": ("ses:*",)}
+
+
+def policy_document(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {"Version": POLICY_VERSION, "Statement": list(statements)}
+
+
+def allow(actions: Sequence[str], resources: Sequence[Any]) -> dict[str, Any]:
+    """A statement allowing `actions` on `resources` (ARNs, which may be Outputs)."""
+    return {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
+
+
+def service_trust(service: str) -> dict[str, Any]:
+    """The trust policy letting an AWS service (e.g. 'ecs-tasks.amazonaws.com') assume a role."""
+    return policy_document(
+        [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]
+    )
 
 
 def task_role_statements(spec: ContainerWorkloadSpec) -> list[dict[str, Any]]:
@@ -37,15 +54,13 @@ def task_role_statements(spec: ContainerWorkloadSpec) -> list[dict[str, Any]]:
         statements.append(rendered)
     for target in spec.connect_to:
         if isinstance(target, str):
-            statements.append(
-                {"Effect": "Allow", "Action": list(AWS_SERVICE_ACTIONS[target]), "Resource": ["*"]}
-            )
+            statements.append(allow(AWS_SERVICE_ACTIONS[target], ["*"]))
     if spec.enable_remote_sessions:
-        statements.append({"Effect": "Allow", "Action": list(REMOTE_SESSION_ACTIONS), "Resource": ["*"]})
+        statements.append(allow(REMOTE_SESSION_ACTIONS, ["*"]))
     return statements
 
 
 def task_role_policy(spec: ContainerWorkloadSpec) -> dict[str, Any] | None:
     """The inline policy document, or None when the role needs no permissions."""
     statements = task_role_statements(spec)
-    return {"Version": POLICY_VERSION, "Statement": statements} if statements else None
+    return policy_document(statements) if statements else None

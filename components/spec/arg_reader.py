@@ -4,7 +4,7 @@ Every reader takes the dotted `field` path it reads (e.g. "containers[0].events[
 message always points at the exact spot in the user's program.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -90,6 +90,14 @@ class ArgReader:
         for index, item in enumerate(items):
             self.text(f"{field}[{index}]", item, what)
         return tuple(items)
+
+    def each(
+        self, field: str, values: Sequence[Any], accepted: Callable[[Any], object], allowed: str
+    ) -> None:
+        """Refuse the first item of `values` that `accepted` finds falsy, naming it `field[index]`."""
+        for index, value in enumerate(values):
+            if not accepted(value):
+                raise self.error(f"{field}[{index}]", value, allowed)
 
     def reference(self, field: str, value: Any, what: str) -> object:
         """An object this layer passes through untouched (a component, a function, ...)."""

@@ -64,21 +64,21 @@ def _statement(reader: ArgReader, field: str, raw: Any) -> IamStatementSpec:
     actions = reader.strings(
         f"{field}.action", value["action"], "IAM actions, e.g. 'sns:Publish'", non_empty=True
     )
-    for index, action in enumerate(actions):
-        if not IAM_ACTION_PATTERN.match(action):
-            raise reader.error(
-                f"{field}.action[{index}]",
-                action,
-                "an IAM action 'service:Action', e.g. 'sns:Publish' or 's3:Get*'",
-            )
+    reader.each(
+        f"{field}.action",
+        actions,
+        IAM_ACTION_PATTERN.match,
+        "an IAM action 'service:Action', e.g. 'sns:Publish' or 's3:Get*'",
+    )
     resources = reader.items(
         f"{field}.resource", value["resource"], "ARNs (strings or Outputs)", non_empty=True
     )
-    for index, resource in enumerate(resources):
-        if not isinstance(resource, str | pulumi.Output) or resource == "":
-            raise reader.error(
-                f"{field}.resource[{index}]", resource, "an ARN (a string or an Output), or '*'"
-            )
+    reader.each(
+        f"{field}.resource",
+        resources,
+        lambda resource: isinstance(resource, str | pulumi.Output) and resource != "",
+        "an ARN (a string or an Output), or '*'",
+    )
     sid = value.get("sid")
     if sid is not None and (
         not isinstance(reader.plain(f"{field}.sid", sid), str) or not IAM_SID_PATTERN.match(sid)

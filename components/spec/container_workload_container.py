@@ -265,11 +265,12 @@ def _parse_build(reader: ArgReader, field: str, raw: Any) -> BuildContext:
         if sources is None
         else reader.strings(f"{field}.sources", sources, "globs relative to the context", non_empty=True)
     )
-    for index, pattern in enumerate(patterns):
-        if not matching_files(context, [pattern]):
-            raise reader.error(
-                f"{field}.sources[{index}]", pattern, f"a glob matching at least one file under {context}"
-            )
+    reader.each(
+        f"{field}.sources",
+        patterns,
+        lambda pattern: matching_files(context, [pattern]),
+        f"a glob matching at least one file under {context}",
+    )
     # The Dockerfile always decides a rebuild, whatever `sources` says.
     files = matching_files(context, [*patterns, dockerfile])
     return BuildContext(context, dockerfile, tuple(patterns), content_hash(context, files))

@@ -212,9 +212,12 @@ def _patterns(reader: ArgReader, field: str, value: Any, what: str) -> tuple[str
     if value is None:
         return ()
     patterns = reader.strings(field, value, what)
-    for index, pattern in enumerate(patterns):
-        if len(pattern) > ALB_PATTERN_MAX_LENGTH:
-            raise reader.error(f"{field}[{index}]", pattern, f"at most {ALB_PATTERN_MAX_LENGTH} characters")
+    reader.each(
+        field,
+        patterns,
+        lambda pattern: len(pattern) <= ALB_PATTERN_MAX_LENGTH,
+        f"at most {ALB_PATTERN_MAX_LENGTH} characters",
+    )
     return patterns
 
 
@@ -247,9 +250,9 @@ def _cidrs(reader: ArgReader, field: str, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     cidrs = reader.strings(field, value, "CIDR blocks, e.g. '203.0.113.0/24'")
-    for index, cidr in enumerate(cidrs):
-        if "/" not in cidr or not _is_network(cidr):
-            raise reader.error(f"{field}[{index}]", cidr, "a CIDR block, e.g. '203.0.113.0/24'")
+    reader.each(
+        field, cidrs, lambda cidr: "/" in cidr and _is_network(cidr), "a CIDR block, e.g. '203.0.113.0/24'"
+    )
     return cidrs
 
 
@@ -359,15 +362,14 @@ def _identity_sources(reader: ArgReader, field: str, value: Any) -> tuple[str, .
     sources = reader.strings(
         field, value, "identity sources, e.g. '$request.header.Authorization'", non_empty=True
     )
-    for index, source in enumerate(sources):
-        if not source.startswith(IDENTITY_SOURCE_PREFIXES):
-            raise reader.error(
-                f"{field}[{index}]",
-                source,
-                "an identity source starting with "
-                + ", ".join(IDENTITY_SOURCE_PREFIXES)
-                + " e.g. '$request.header.Authorization'",
-            )
+    reader.each(
+        field,
+        sources,
+        lambda source: source.startswith(IDENTITY_SOURCE_PREFIXES),
+        "an identity source starting with "
+        + ", ".join(IDENTITY_SOURCE_PREFIXES)
+        + " e.g. '$request.header.Authorization'",
+    )
     return sources
 
 

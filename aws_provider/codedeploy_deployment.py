@@ -1,0 +1,209 @@
+"""Roll an ECS service under the CODE_DEPLOY controller to a new task definition on `pulumi up`.
+
+ECS refuses to change the task definition of a service under CodeDeploy; only a CodeDeploy
+deployment moves it. `CodeDeployDeployment` does that when its `task_definition_arn` input
+changes: it calls CreateDeployment with `deployment_input` (the JSON a `ContainerWorkload` renders)
+and waits until CodeDeploy reports the deployment Succeeded, or fails the update with CodeDeploy's
+error once it is Failed or Stopped (the deployment group rolls the service back by itself). A
+deployment still running after `timeout_minutes` is stopped with rollback, so the service stays
+on the revision Pulumi's state records.
+
+Whether to deploy is decided against the service itself: the task definition its PRIMARY task set
+runs (describe-services). On the stack's first `pulumi up` ECS has just created the service with
+that very task definition, so nothing is deployed; when the resource is added to an older service,
+or an update failed half-way, the service is brought to the declared revision.
+
+boto3 clients are made inside each call, never kept on the provider: the provider is pickled.
+"""
+
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import boto3
+import pulumi
+from botocore.exceptions import BotoCoreError, ClientError
+from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
+
+# Bumped when the provider's behaviour changes, so that stacks pick up the new pickled provider.
+PROVIDER_VERSION = 1
+DEFAULT_TIMEOUT_MINUTES = 60.0
+DEFAULT_POLL_SECONDS = 15.0
+SUCCEEDED = "Succeeded"
+FAILED = ("Failed", "Stopped")
+INPUTS = (
+    "deployment_input",
+    "task_definition_arn",
+    "cluster_name",
+    "service_name",
+    "region",
+    "profile",
+    "timeout_minutes",
+    "poll_seconds",
+    "provider_version",
+)
+
+
+class DeploymentError(Exception):
+    """A CodeDeploy deployment that did not succeed; the message says why, in CodeDeploy's words."""
+
+
+def client(service: str, props: Mapping[str, Any]) -> Any:
+    """A fresh boto3 client for `service` in the resource's region (and profile, when given)."""
+    session = boto3.session.Session(profile_name=props.get("profile") or None, region_name=props["region"])
+    return session.client(service)
+
+
+def current_task_definition(ecs: Any, cluster: str, service: str) -> str:
+    """The task definition the service runs: its PRIMARY task set's (CODE_DEPLOY), else the service's."""
+    response = ecs.describe_services(cluster=cluster, services=[service])
+    found = [s for s in response.get("services", []) if s.get("status") != "INACTIVE"]
+    if not found:
+        reasons = "; ".join(f"{f.get('arn')}: {f.get('reason')}" for f in response.get("failures", []))
+        raise DeploymentError(
+            f'ECS service "{service}" was not found in cluster "{cluster}"'
+            + (f" ({reasons})" if reasons else "")
+        )
+    primary = [s for s in found[0].get("taskSets", []) if s.get("status") == "PRIMARY"]
+    return str(primary[0]["taskDefinition"] if primary else found[0]["taskDefinition"])
+
+
+def roll_out(props: Mapping[str, Any]) -> str | None:
+    """Deploy `props["task_definition_arn"]` unless the service runs it already, and wait for the
+    outcome. Returns the deployment's id, or None when no deployment was needed."""
+    task_definition = props["task_definition_arn"]
+    ecs = client("ecs", props)
+    if current_task_definition(ecs, props["cluster_name"], props["service_name"]) == task_definition:
+        return None
+    codedeploy = client("codedeploy", props)
+    params = json.loads(props["deployment_input"])
+    target = f"{params['applicationName']}/{params['deploymentGroupName']}"
+    try:
+        deployment_id = str(codedeploy.create_deployment(**params)["deploymentId"])
+    except (ClientError, BotoCoreError) as error:
+        raise DeploymentError(
+            f"CodeDeploy refused to deploy {task_definition} with {target}: {error}"
+        ) from error
+    wait_for_deployment(
+        codedeploy,
+        deployment_id,
+        task_definition,
+        timeout_seconds=float(props.get("timeout_minutes", DEFAULT_TIMEOUT_MINUTES)) * 60,
+        poll_seconds=float(props.get("poll_seconds", DEFAULT_POLL_SECONDS)),
+    )
+    return deployment_id
+
+
+def wait_for_deployment(
+    codedeploy: Any, deployment_id: str, task_definition: str, *, timeout_seconds: float, poll_seconds: float
+) -> None:
+    """Poll GetDeployment until Succeeded; raise `DeploymentError` on Failed or Stopped, and stop the
+    deployment (CodeDeploy then rolls back) when it outlives `timeout_seconds`."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        info = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+        status = info.get("status")
+        if status == SUCCEEDED:
+            return
+        if status in FAILED:
+            raise DeploymentError(failure_message(deployment_id, task_definition, info))
+        if time.monotonic() >= deadline:
+            raise DeploymentError(_stop(codedeploy, deployment_id, status, timeout_seconds))
+        time.sleep(poll_seconds)
+
+
+def failure_message(deployment_id: str, task_definition: str, info: Mapping[str, Any]) -> str:
+    """One sentence with the deployment's status, CodeDeploy's errorInformation and its rollback."""
+    error = info.get("errorInformation") or {}
+    reason = ": ".join(str(part) for part in (error.get("code"), error.get("message")) if part)
+    rollback = (info.get("rollbackInfo") or {}).get("rollbackMessage")
+    return (
+        f"CodeDeploy deployment {deployment_id} of {task_definition} is {info.get('status')}"
+        + f" ({reason or 'no errorInformation'})"
+        + "; the deployment group rolls the service back to its previous task definition"
+        + (f" ({rollback})" if rollback else "")
+        + ". Fix the cause, then run `pulumi up` again."
+    )
+
+
+def _stop(codedeploy: Any, deployment_id: str, status: str | None, timeout_seconds: float) -> str:
+    """Stop a deployment that ran too long (with rollback); return the error message to raise."""
+    message = (
+        f"CodeDeploy deployment {deployment_id} did not finish within {timeout_seconds / 60:g} minutes"
+        f" (status {status})"
+    )
+    try:
+        codedeploy.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+    except (ClientError, BotoCoreError) as error:
+        return f"{message}; stopping it failed too ({error}). Check it with `aws deploy get-deployment`."
+    return (
+        f"{message}; it was stopped and CodeDeploy rolls the service back."
+        " Fix the cause or raise timeout_minutes, then run `pulumi up` again."
+    )
+
+
+class CodeDeployDeploymentProvider(ResourceProvider):
+    """create/update deploy when the service is not on the task definition yet; delete does nothing
+    (the service and the deployment group go with their own resources)."""
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        params = json.loads(props["deployment_input"])
+        deployment_id = roll_out(props)
+        return CreateResult(
+            f"{params['applicationName']}/{params['deploymentGroupName']}",
+            {**props, "deployment_id": deployment_id},
+        )
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [key for key in INPUTS if olds.get(key) != news.get(key)]
+        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        deployment_id = olds.get("deployment_id")
+        if olds.get("task_definition_arn") != news["task_definition_arn"]:
+            deployment_id = roll_out(news) or deployment_id
+        return UpdateResult({**news, "deployment_id": deployment_id})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        return None
+
+
+class CodeDeployDeployment(pulumi.dynamic.Resource):
+    """Keeps an ECS service under CODE_DEPLOY on `task_definition_arn` through CodeDeploy deployments."""
+
+    deployment_id: pulumi.Output[str | None]
+    """The last deployment this resource ran; None until a task definition change needed one."""
+    task_definition_arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        deployment_input: pulumi.Input[str],
+        task_definition_arn: pulumi.Input[str],
+        cluster_name: pulumi.Input[str],
+        service_name: pulumi.Input[str],
+        region: pulumi.Input[str],
+        profile: pulumi.Input[str] | None = None,
+        timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES,
+        poll_seconds: float = DEFAULT_POLL_SECONDS,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`deployment_input`: CodeDeploy CreateDeployment input (JSON) that moves the service to
+        `task_definition_arn`; `timeout_minutes`: how long one deployment may take."""
+        if timeout_minutes <= 0:
+            raise ValueError("timeout_minutes must be greater than 0")
+        props = {
+            "deployment_input": deployment_input,
+            "task_definition_arn": task_definition_arn,
+            "cluster_name": cluster_name,
+            "service_name": service_name,
+            "region": region,
+            "profile": profile,
+            "timeout_minutes": timeout_minutes,
+            "poll_seconds": poll_seconds,
+            "provider_version": PROVIDER_VERSION,
+            "deployment_id": None,
+        }
+        super().__init__(CodeDeployDeploymentProvider(), name, props, opts)
