@@ -12,14 +12,14 @@ import socket
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
+from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
     SimError,
     connect,
     copy_file_into,
     find_container,
-    remove_container,
     remove_labelled_containers,
     removed_on_failure,
     whole_number,
@@ -99,7 +99,10 @@ def forwarding_probe(port: int) -> Probe:
     return Probe(check, f"127.0.0.1:{port} forwarding to a replica")
 
 
-class IngressProvider(ResourceProvider):
+class IngressProvider(ContainerProvider):
+    IDENTITY = IDENTITY
+    STOP_TIMEOUT = 2
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         remove_labelled_containers(client, props["labels"])
@@ -140,23 +143,13 @@ class IngressProvider(ResourceProvider):
         kept = {key: olds[key] for key in ("container_name", "host_port", "url")}
         return UpdateResult({**news, **kept, "running": True})
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        container = find_container(connect(), id_)
-        if container is None:
-            return ReadResult(None, {})
-        return ReadResult(id_, {**props, "running": container.status == "running"})
-
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        changed = [key for key in IDENTITY if olds.get(key) != news.get(key)]
-        if olds.get("running") is False:
-            changed.append("running")
+        # New replicas behind it are an update, not a replacement: `update` checks traffic reaches them.
+        changed = self.replaced(olds, news)
         new_backends = olds.get("backends") != news.get("backends")
         return DiffResult(
             changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False
         )
-
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        remove_container(connect(), id_, stop_timeout=2)
 
 
 def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> None:

@@ -6,14 +6,13 @@ import secrets
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic import CreateResult
 
+from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
     SPEC_LABEL,
     connect,
     container_ip,
-    find_container,
-    remove_container,
     remove_labelled_containers,
     removed_on_failure,
     whole_number,
@@ -45,7 +44,9 @@ def spec_hash(props: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
-class ReplicaProvider(ResourceProvider):
+class ReplicaProvider(ContainerProvider):
+    IDENTITY = IDENTITY
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], SPEC_LABEL: spec_hash(props)}
@@ -82,22 +83,6 @@ class ReplicaProvider(ResourceProvider):
                 f"Replica {name} of workload {props['alias']!r}",
             )
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        container = find_container(connect(), id_)
-        if container is None:
-            return ReadResult(None, {})
-        return ReadResult(id_, {**props, "running": container.status == "running"})
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # A container stopped by hand (seen by `pulumi refresh`) is brought back by a replacement.
-        changed = [key for key in IDENTITY if olds.get(key) != news.get(key)]
-        if olds.get("running") is False:
-            changed.append("running")
-        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
-
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        remove_container(connect(), id_)
 
 
 def _probe(props: dict[str, Any], ip: str) -> Any:
