@@ -20,14 +20,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
+from components.platforms.aws_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES, create_vpc
 from components.platforms.outputs import ClusterOutputs
 from components.spec.arg_reader import ArgReader
 
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
 ANYWHERE = "0.0.0.0/0"
-DEFAULT_ZONES = 2
-MAX_ZONES = 6
 # Each subnet gets 1/16 of the VPC (a /20 of a /16: 4091 addresses), leaving room to add zones.
 SUBNET_MASK_BITS = 4
 SMALLEST_SUBNET_PREFIX = 28  # AWS's smallest subnet
@@ -116,21 +114,7 @@ def create_cluster(
     settings = parse_settings(name, args)
     child = pulumi.ResourceOptions(parent=parent)
     subnet_mask = ipaddress.IPv4Network(settings.vpc_cidr).prefixlen + SUBNET_MASK_BITS
-    vpc = awsx.ec2.Vpc(
-        f"{name}-vpc",
-        cidr_block=settings.vpc_cidr,
-        number_of_availability_zones=settings.availability_zones,
-        nat_gateways={"strategy": settings.nat_gateways},
-        subnet_strategy="Auto",
-        subnet_specs=[
-            {"type": "Public", "cidr_mask": subnet_mask},
-            {"type": "Private", "cidr_mask": subnet_mask},
-        ],
-        # Cloud Map's private DNS names resolve only in a VPC with DNS support and host names.
-        enable_dns_hostnames=True,
-        enable_dns_support=True,
-        opts=child,
-    )
+    vpc = create_vpc(parent, name, settings, subnet_cidr_mask=subnet_mask)
     namespace = aws.servicediscovery.PrivateDnsNamespace(
         f"{name}-namespace",
         # Namespaces are per VPC; the stack in the name keeps stacks of one account apart in listings.

@@ -1,6 +1,6 @@
 """The eks platform's Cluster: an EKS cluster made here, or an existing one the stack config names.
 
-Made here: a VPC over two or more zones (eks_vpc), the EKS control plane (pulumi-eks) with an OIDC
+Made here: a VPC over two or more zones (aws_vpc), the EKS control plane (pulumi-eks) with an OIDC
 provider for IRSA, a managed node group (or a Fargate profile), and the AWS Load Balancer Controller.
 Existing: `containers:eks: {clusterName, endpoint, certificate}` in the stack config; it applies to
 the default cluster (workloads given no `cluster=`), and then nothing but a namespace is created.
@@ -25,17 +25,22 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components.platforms.aws_vpc import create_vpc
 from components.platforms.eks_access import ClusterEndpoint, configured_cluster, kubeconfig
 from components.platforms.eks_load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
 from components.platforms.eks_load_balancer_controller import install_load_balancer_controller
 from components.platforms.eks_node_group import create_node_group
 from components.platforms.eks_options import EksClusterOptions, parse_cluster_options
-from components.platforms.eks_vpc import create_vpc
 from components.platforms.outputs import ClusterOutputs
 
 NAMESPACE_MAX_LENGTH = 63
 CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group")
 """Keys of `resources` that only a cluster made here fills; None for an existing cluster."""
+# The AWS Load Balancer Controller picks subnets by tag: `kubernetes.io/role/elb` for internet-facing
+# load balancers (public subnets), `kubernetes.io/role/internal-elb` for internal ones (private).
+# Nodes and Fargate pods sit in the private subnets.
+PUBLIC_SUBNET_TAGS = {"kubernetes.io/role/elb": "1"}
+PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
 
 
 def create_cluster(
@@ -68,7 +73,9 @@ def _namespace_name() -> str:
 def _create(
     parent: pulumi.Resource, name: str, options: EksClusterOptions, region: pulumi.Output[str]
 ) -> ClusterOutputs:
-    vpc = create_vpc(parent, name, options)
+    vpc = create_vpc(
+        parent, name, options, public_subnet_tags=PUBLIC_SUBNET_TAGS, private_subnet_tags=PRIVATE_SUBNET_TAGS
+    )
     cluster = eks.Cluster(
         f"{name}-eks",
         version=options.kubernetes_version,

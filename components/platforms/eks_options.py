@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.cluster_args import ClusterArgs
+from components.platforms.aws_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES
 from components.render.helm_chart import DEFAULT_KUBERNETES_VERSION
 from components.spec.arg_reader import ArgReader
 
@@ -19,10 +20,6 @@ DEFAULT_DESIRED_NODES = 2
 DEFAULT_MIN_NODES = 1
 DEFAULT_MAX_NODES = 3
 MAX_NODES = 450  # a managed node group's quota
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
-# EKS wants subnets in at least two zones; more zones cost one NAT gateway each with 'OnePerAz'.
-DEFAULT_ZONES = 2
-MAX_ZONES = 6
 # Pods take their IP addresses from the subnets (VPC CNI), so a VPC smaller than /20 runs out fast.
 SMALLEST_VPC_PREFIX = 20
 # Nodes and Fargate pods sit in private subnets and reach ECR and AWS APIs through NAT.

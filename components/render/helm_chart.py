@@ -81,16 +81,26 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/component: {{ if .Values.port }}server{{ else }}worker{{ end }}
 {{- end -}}
+
+{{/* An object's name, namespace and labels, to go under its `metadata:`. */}}
+{{- define "workload.metadata" -}}
+{{- include "workload.metadataNamed" (dict "context" . "name" (include "workload.name" .)) -}}
+{{- end -}}
+
+{{/* The same for an object not named after the workload: (dict "context" . "name" <its name>). */}}
+{{- define "workload.metadataNamed" -}}
+name: {{ .name }}
+namespace: {{ .context.Release.Namespace }}
+labels:
+  {{- include "workload.labels" .context | nindent 2 }}
+{{- end -}}
 """
 
 _DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: {{ include "workload.name" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- include "workload.metadata" . | nindent 2 }}
 spec:
   {{- /* With an HPA, a replicas field here would fight it on every upgrade. */}}
   {{- if not .Values.autoscaling.enabled }}
@@ -164,10 +174,7 @@ _SERVICE = """\
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ include "workload.name" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- include "workload.metadata" . | nindent 2 }}
 spec:
   type: ClusterIP
   selector:
@@ -185,10 +192,7 @@ _INGRESS = """\
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
-  name: {{ include "workload.name" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- include "workload.metadata" . | nindent 2 }}
   annotations:
     alb.ingress.kubernetes.io/scheme: internet-facing
     {{- /* Pod IPs as targets: no NodePort, and the ALB health-checks the pods themselves. */}}
@@ -228,10 +232,8 @@ _SECRET = """\
 apiVersion: v1
 kind: Secret
 metadata:
-  name: {{ include "workload.secretName" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- $name := include "workload.secretName" . }}
+  {{- include "workload.metadataNamed" (dict "context" . "name" $name) | nindent 2 }}
 type: Opaque
 data:
   {{- range $name, $value := .Values.secretEnv }}
@@ -245,10 +247,7 @@ _HPA = """\
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
-  name: {{ include "workload.name" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- include "workload.metadata" . | nindent 2 }}
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
@@ -271,10 +270,7 @@ _PDB = """\
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
-  name: {{ include "workload.name" . }}
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "workload.labels" . | nindent 4 }}
+  {{- include "workload.metadata" . | nindent 2 }}
 spec:
   {{- /* maxUnavailable, not minAvailable: it stays right whatever count the HPA picks. */}}
   maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable }}

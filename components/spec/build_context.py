@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from components.spec.arg_reader import ArgReader
+
 DEFAULT_DOCKERFILE = "Dockerfile"
 ALL_FILES = ("**/*",)
 
@@ -47,3 +49,41 @@ def content_hash(context: Path, files: Sequence[Path]) -> str:
         digest.update(file.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def parse_build_context(
+    reader: ArgReader,
+    context_field: str,
+    context: str,
+    *,
+    sources_field: str,
+    sources: Sequence[str] | None = None,
+    dockerfile: str = DEFAULT_DOCKERFILE,
+    dockerfile_field: str | None = None,
+    name_each_source: bool = False,
+) -> BuildContext:
+    """Check a local build context and hash the files that decide a rebuild.
+
+    `context` is the folder as the user wrote it; `sources` None means every file. Each error names
+    the field the user wrote: a missing Dockerfile is the folder's (`context_field`) when the
+    Dockerfile is implied (`dockerfile_field` None), and a glob that matches nothing is named on its
+    own (`sources_field[index]`) with `name_each_source`, else as the whole `sources_field`.
+    """
+    folder = Path(context).resolve()
+    if not folder.is_dir():
+        raise reader.error(context_field, context, f"a folder that exists (resolved to {folder})")
+    if not (folder / dockerfile).is_file():
+        if dockerfile_field is None:
+            raise reader.error(context_field, context, f"a folder containing a {dockerfile}")
+        raise reader.error(dockerfile_field, dockerfile, f"a file inside {folder}")
+    patterns = ALL_FILES if sources is None else tuple(sources)
+    for index, pattern in enumerate(patterns):
+        if not matching_files(folder, [pattern]):
+            if name_each_source:
+                raise reader.error(
+                    f"{sources_field}[{index}]", pattern, f"a glob matching at least one file under {folder}"
+                )
+            raise reader.error(sources_field, pattern, f"globs that match at least one file under {folder}")
+    # The Dockerfile always decides a rebuild, whatever `sources` says.
+    files = matching_files(folder, [*patterns, dockerfile])
+    return BuildContext(folder, dockerfile, patterns, content_hash(folder, files))

@@ -7,21 +7,13 @@ Checks that need only this container live here; checks across containers (unique
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pulumi
 
 from components.spec.arg_reader import ArgReader
-from components.spec.build_context import (
-    ALL_FILES,
-    DEFAULT_DOCKERFILE,
-    BuildContext,
-    content_hash,
-    is_local_path,
-    matching_files,
-)
+from components.spec.build_context import DEFAULT_DOCKERFILE, BuildContext, is_local_path, parse_build_context
 from components.spec.container_workload_events import (
     ApplicationLoadBalancerEvent,
     ContainerEvent,
@@ -248,32 +240,25 @@ def _parse_image(
 
 def _parse_build(reader: ArgReader, field: str, raw: Any) -> BuildContext:
     value = reader.mapping(field, raw, ("context", "dockerfile", "sources"), ("context",))
-    context_text = reader.text(f"{field}.context", value["context"], "a path to a folder, e.g. './web'")
-    context = Path(context_text).resolve()
-    if not context.is_dir():
-        raise reader.error(f"{field}.context", context_text, f"a folder that exists (resolved to {context})")
+    context = reader.text(f"{field}.context", value["context"], "a path to a folder, e.g. './web'")
     dockerfile = reader.text(
         f"{field}.dockerfile",
         value.get("dockerfile", DEFAULT_DOCKERFILE),
         "a path relative to the context, e.g. 'Dockerfile'",
     )
-    if not (context / dockerfile).is_file():
-        raise reader.error(f"{field}.dockerfile", dockerfile, f"a file inside {context}")
     sources = value.get("sources")
-    patterns = (
-        ALL_FILES
+    return parse_build_context(
+        reader,
+        f"{field}.context",
+        context,
+        sources_field=f"{field}.sources",
+        sources=None
         if sources is None
-        else reader.strings(f"{field}.sources", sources, "globs relative to the context", non_empty=True)
+        else reader.strings(f"{field}.sources", sources, "globs relative to the context", non_empty=True),
+        dockerfile=dockerfile,
+        dockerfile_field=f"{field}.dockerfile",
+        name_each_source=True,
     )
-    reader.each(
-        f"{field}.sources",
-        patterns,
-        lambda pattern: matching_files(context, [pattern]),
-        f"a glob matching at least one file under {context}",
-    )
-    # The Dockerfile always decides a rebuild, whatever `sources` says.
-    files = matching_files(context, [*patterns, dockerfile])
-    return BuildContext(context, dockerfile, tuple(patterns), content_hash(context, files))
 
 
 def _parse_environment(reader: ArgReader, field: str, value: Any) -> Mapping[str, str | pulumi.Output[str]]:

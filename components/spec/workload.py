@@ -8,21 +8,13 @@ Pulumi Outputs (e.g. another workload's `internal_url`, or a secret).
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import pulumi
 
 from components.spec.arg_reader import ArgReader
-from components.spec.build_context import (
-    ALL_FILES,
-    DEFAULT_DOCKERFILE,
-    BuildContext,
-    content_hash,
-    is_local_path,
-    matching_files,
-)
+from components.spec.build_context import BuildContext, is_local_path, parse_build_context
 
 COMPONENT = "Workload"
 NAME_PATTERN = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -157,18 +149,8 @@ def _parse_build(fields: ArgReader, image: str, sources: Any) -> BuildContext | 
         if sources is not None:
             raise fields.error("sources", sources, "globs only when 'image' is a local folder to build")
         return None
-    context = Path(image).resolve()
-    if not context.is_dir():
-        raise fields.error("image", image, f"a folder that exists (resolved to {context})")
-    if not (context / DEFAULT_DOCKERFILE).is_file():
-        raise fields.error("image", image, f"a folder containing a {DEFAULT_DOCKERFILE}")
-    patterns = ALL_FILES if sources is None else _parse_globs(fields, sources)
-    for pattern in patterns:
-        if not matching_files(context, [pattern]):
-            raise fields.error("sources", pattern, f"globs that match at least one file under {context}")
-    # The Dockerfile always decides a rebuild, whatever `sources` says.
-    files = matching_files(context, [*patterns, DEFAULT_DOCKERFILE])
-    return BuildContext(context, DEFAULT_DOCKERFILE, tuple(patterns), content_hash(context, files))
+    patterns = None if sources is None else _parse_globs(fields, sources)
+    return parse_build_context(fields, "image", image, sources_field="sources", sources=patterns)
 
 
 def _parse_globs(fields: ArgReader, value: Any) -> tuple[str, ...]:

@@ -1,0 +1,68 @@
+"""The VPC of an ecs or eks Cluster: a public and a private subnet in each of two or more zones.
+
+NAT gateways only as `nat_gateways` asks ("None", "Single" or "OnePerAz"): each costs by the hour.
+What differs between the platforms is passed in: how large the subnets are (ecs sizes them from
+its CIDR, eks leaves it to awsx) and the tags the AWS Load Balancer Controller finds them by (eks).
+"""
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import pulumi
+import pulumi_awsx as awsx
+
+DEFAULT_VPC_CIDR = "10.0.0.0/16"
+# Load balancers and EKS want subnets in at least two zones; more zones cost one NAT gateway each
+# with 'OnePerAz'.
+DEFAULT_ZONES = 2
+MAX_ZONES = 6
+
+
+class VpcSettings(Protocol):
+    """The VPC part of a platform's validated Cluster settings (`EcsClusterSettings`, ...)."""
+
+    @property
+    def vpc_cidr(self) -> str: ...
+
+    @property
+    def availability_zones(self) -> int: ...
+
+    @property
+    def nat_gateways(self) -> str: ...
+
+
+def create_vpc(
+    parent: pulumi.Resource,
+    name: str,
+    settings: VpcSettings,
+    *,
+    subnet_cidr_mask: int | None = None,
+    public_subnet_tags: Mapping[str, str] | None = None,
+    private_subnet_tags: Mapping[str, str] | None = None,
+) -> awsx.ec2.Vpc:
+    """`<name>-vpc`, a child of `parent`; without `subnet_cidr_mask` awsx sizes the subnets."""
+    return awsx.ec2.Vpc(
+        f"{name}-vpc",
+        cidr_block=settings.vpc_cidr,
+        number_of_availability_zones=settings.availability_zones,
+        nat_gateways={"strategy": settings.nat_gateways},
+        subnet_strategy="Auto",
+        subnet_specs=[
+            _subnet_spec("Public", subnet_cidr_mask, public_subnet_tags),
+            _subnet_spec("Private", subnet_cidr_mask, private_subnet_tags),
+        ],
+        # Cloud Map's private DNS names (ecs) resolve only in a VPC with DNS support and host
+        # names; EKS needs both for nodes to register and for private endpoint names to resolve.
+        enable_dns_hostnames=True,
+        enable_dns_support=True,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+def _subnet_spec(kind: str, cidr_mask: int | None, tags: Mapping[str, str] | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": kind}
+    if cidr_mask is not None:
+        spec["cidr_mask"] = cidr_mask
+    if tags:
+        spec["tags"] = dict(tags)
+    return spec
