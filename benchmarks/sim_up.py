@@ -5,7 +5,9 @@
 For the microservices example (images present locally), the median over ROUNDS of:
   - cold `pulumi up` (nothing deployed), a no-op `pulumi up`, and `pulumi destroy`;
   - `docker compose up -d --wait --build` and `docker compose down --rmi local` of the same app;
-  - `pulumi up` of an empty program: the engine's own floor.
+  - `pulumi up` of an empty program: the engine's own floor;
+  - no-op `pulumi up` of a program with one trivial dynamic resource: the floor of any program whose
+    resources are Python dynamic providers (the engine starts the provider process on every `up`).
 Prints each figure and the ratios the project targets (cold up <= 1.5x compose, no-op <= 1.2x empty).
 """
 
@@ -20,6 +22,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "microservices"
+
+ONE_DYNAMIC_RESOURCE = """\
+import pulumi
+from pulumi.dynamic import CreateResult, Resource, ResourceProvider
+
+
+class Nothing(ResourceProvider):
+    def create(self, props):
+        return CreateResult("nothing", {})
+
+
+class NothingResource(Resource):
+    def __init__(self, name):
+        super().__init__(Nothing(), name, {})
+
+
+NothingResource("nothing")
+"""
 
 COMPOSE_FILE = """\
 services:
@@ -59,7 +79,10 @@ def new_project(path: Path, program: str | None = None) -> None:
         path.mkdir()
         (path / "__main__.py").write_text(program)
     (path / "Pulumi.yaml").write_text(f"name: {path.name}\nruntime: python\n")
-    subprocess.run(["pulumi", "stack", "init", "bench"], cwd=path, check=True, capture_output=True)
+    # `select --create`: a stack left by an interrupted run is reused, not an error.
+    subprocess.run(
+        ["pulumi", "stack", "select", "--create", "bench"], cwd=path, check=True, capture_output=True
+    )
 
 
 def remove_stack(path: Path) -> None:
@@ -76,6 +99,7 @@ def main(rounds: int) -> None:
             "compose up",
             "compose down",
             "empty program up",
+            "dynamic floor no-op",
         )
     }
     with tempfile.TemporaryDirectory() as scratch:
@@ -83,9 +107,12 @@ def main(rounds: int) -> None:
         compose_dir = Path(scratch, "benchcompose")
         new_project(app)
         new_project(empty, program="import pulumi\n")
+        floor = Path(scratch, "benchfloor")
+        new_project(floor, program=ONE_DYNAMIC_RESOURCE)
         shutil.copytree(EXAMPLE / "backend", compose_dir / "backend")
         (compose_dir / "compose.yaml").write_text(COMPOSE_FILE)
         try:
+            subprocess.run(pulumi("up"), cwd=floor, check=True, capture_output=True)
             for _ in range(rounds):
                 figures["pulumi cold up"].append(timed(pulumi("up"), app))
                 figures["pulumi no-op up"].append(timed(pulumi("up"), app))
@@ -93,11 +120,13 @@ def main(rounds: int) -> None:
                 figures["compose up"].append(timed(compose("up", "-d", "--wait", "--build"), compose_dir))
                 figures["compose down"].append(timed(compose("down", "--rmi", "local"), compose_dir))
                 figures["empty program up"].append(timed(pulumi("up"), empty))
+                figures["dynamic floor no-op"].append(timed(pulumi("up"), floor))
         finally:
             subprocess.run(pulumi("destroy"), cwd=app, capture_output=True)
             subprocess.run(compose("down", "--rmi", "local"), cwd=compose_dir, capture_output=True)
-            remove_stack(app)
-            remove_stack(empty)
+            subprocess.run(pulumi("destroy"), cwd=floor, capture_output=True)
+            for project in (app, empty, floor):
+                remove_stack(project)
 
     median = {key: statistics.median(values) for key, values in figures.items()}
     print(f"median of {rounds} rounds (seconds), microservices example, images present")
@@ -107,6 +136,7 @@ def main(rounds: int) -> None:
     ratios = (
         ("cold up / compose up", "pulumi cold up", "compose up", "target <= 1.5x"),
         ("no-op up / empty program", "pulumi no-op up", "empty program up", "target <= 1.2x"),
+        ("no-op up / dynamic floor", "pulumi no-op up", "dynamic floor no-op", ""),
         ("destroy / compose down", "pulumi destroy", "compose down", ""),
     )
     for label, ours, peer, target in ratios:
