@@ -4,6 +4,9 @@ service connect, the same URL as on sim.
 """
 
 import json
+import runpy
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -211,3 +214,30 @@ def test_workload_sizes_round_up_to_fargate_sizes(
     resources = run_ecs(lambda: Workload("w", {"image": "nginx:1.27", "resources": resources_arg}))
     params = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))
     assert (params["cpu"], params["memory"]) == expected
+
+
+def test_the_microservices_example_runs_unchanged_on_ecs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The program `make up` deploys on sim is the one the `prod` stack deploys on ECS."""
+    app = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "microservices", app)
+    monkeypatch.chdir(app)  # `./backend` is relative to the program's folder, as in `pulumi up`
+
+    resources = run_ecs(lambda: runpy.run_path("__main__.py"))
+
+    services = {name: r for name, r in of_type(resources, SERVICE).items()}
+    assert len(services) == 2
+    assert "backend-alb" in resources and "echo-alb" not in resources  # only the public one
+    assert resources["backend-backend-image"].type == "docker-build:index:Image"  # ./backend: built, pushed
+    definitions = [
+        register_task_definition_params(definition)
+        for definition in of_type(resources, "aws:ecs/taskDefinition:TaskDefinition").values()
+    ]
+    for params in definitions:
+        strict("ecs", "RegisterTaskDefinition", params)
+    (echo,) = [d for p in definitions for d in p["containerDefinitions"] if d["name"] == "echo"]
+    assert echo["command"] == ["-text=hello, wingnuts!"]
+    (backend,) = [d for p in definitions for d in p["containerDefinitions"] if d["name"] == "backend"]
+    # ECHO_URL is an Output, so it reaches the container through `secrets`, never plain environment.
+    assert [s["name"] for s in backend.get("secrets", [])] == ["ECHO_URL"]

@@ -8,6 +8,8 @@ inside remote components are resolved through the monitor like the engine does.
 """
 
 import json
+import runpy
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -672,3 +674,27 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
     assert env["MODE"] == {"name": "MODE", "value": "prod"}
     assert env["TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "TOKEN"
     assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+
+
+# --- the root program, unchanged --------------------------------------------------------------
+
+
+def test_the_microservices_example_runs_unchanged_on_eks(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The program `make up` deploys on sim is the one the `dev` stack deploys on EKS."""
+    app = tmp_path / "app"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "microservices", app)
+    monkeypatch.chdir(app)  # `./backend` is relative to the program's folder, as in `pulumi up`
+
+    graph = run(lambda: runpy.run_path("__main__.py"))
+
+    echo, backend = (
+        unwrap(graph["echo-chart"].inputs["values"]),
+        unwrap(graph["backend-chart"].inputs["values"]),
+    )
+    assert echo["ingress"]["enabled"] is False and backend["ingress"]["enabled"] is True
+    assert echo["args"] == ["-text=hello, wingnuts!"]
+    assert backend["env"] == {"ECHO_URL": "http://echo.containers-unit.svc.cluster.local:5678"}
+    assert graph["backend-image"].type == "docker-build:index:Image"  # ./backend is built and pushed
+    assert "echo-image" not in graph.resources
