@@ -26,6 +26,7 @@ BUSYBOX = "containers-offline/busybox:latest"
 HTTP_ECHO = "hashicorp/http-echo:latest"
 NODE = "node:20.8.0-alpine"
 HAPROXY = "haproxy:3.2-alpine"
+PROBER = "busybox:1.36"  # the sim platform's readiness prober where the host cannot reach containers
 TEST_APP = "containers-test/app:latest"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 
@@ -121,12 +122,13 @@ def _apt(packages: str) -> Recipe:
 
 def _recipes() -> dict[str, Recipe]:
     """Every stand-in built with `docker build`, in order: later ones are built FROM earlier ones."""
-    busybox = Path(shutil.which("busybox") or "/bin/busybox")
+    busybox: Recipe = (
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
+        {"busybox": Path(shutil.which("busybox") or "/bin/busybox")},
+    )
     return {
-        BUSYBOX: (
-            'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n',
-            {"busybox": busybox},
-        ),
+        BUSYBOX: busybox,
+        PROBER: busybox,
         HTTP_ECHO: (
             f"FROM {BUSYBOX}\nCOPY http-echo.sh /http-echo.sh\nEXPOSE 5678\n"
             'ENTRYPOINT ["/bin/sh", "/http-echo.sh"]\n',
@@ -168,7 +170,7 @@ def ensure_all(client: docker.DockerClient) -> None:
 
 def ensure_examples(client: docker.DockerClient) -> None:
     """The examples' public images: the real ones when a pull works, else the stand-ins."""
-    for tag in (HTTP_ECHO, NODE, HAPROXY):
+    for tag in (HTTP_ECHO, NODE, HAPROXY, PROBER):
         if _image(client, tag) is not None:
             continue
         try:

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import docker
 import docker.errors
 from docker.models.containers import Container
+from docker.models.images import Image
+from docker.utils import parse_repository_tag
 
 LABEL_PREFIX = "containers"
 STACK_LABEL = f"{LABEL_PREFIX}.stack"
@@ -97,3 +99,18 @@ def removed_on_failure(client: docker.DockerClient, container: Container) -> Ite
 def whole_number(value: float | int | None) -> int | None:
     """Pulumi sends every number as a float (3000 arrives as 3000.0): Docker wants ints."""
     return None if value is None else int(value)
+
+
+def ensure_image(client: docker.DockerClient, ref: str) -> Image:
+    """The image `ref`, pulled only when it is not present locally."""
+    try:
+        return client.images.get(ref)
+    except docker.errors.ImageNotFound:
+        pass
+    repository, tag = parse_repository_tag(ref)
+    try:
+        return client.images.pull(repository, tag=tag or "latest")
+    except docker.errors.APIError as error:
+        raise SimError(
+            f"Image {ref!r} is not on this machine and pulling it failed: {error.explanation}"
+        ) from None

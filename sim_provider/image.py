@@ -5,10 +5,9 @@ from typing import Any
 
 import docker.errors
 import pulumi
-from docker.utils import parse_repository_tag
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
 
-from sim_provider.docker_ops import SimError, connect
+from sim_provider.docker_ops import SimError, connect, ensure_image
 
 # Inputs whose change means another image: a new tag, then the old one is removed.
 IDENTITY = ("reference", "context", "dockerfile", "repository", "content_hash", "labels")
@@ -19,7 +18,7 @@ class ImageProvider(ResourceProvider):
         client = connect()
         if props.get("reference"):
             ref = props["reference"]
-            image = _local(client, ref) or _pull(client, ref)
+            image = ensure_image(client, ref)
         else:
             ref = f"{props['repository']}:{props['content_hash'][:16]}"
             # The tag is the content hash: when it exists, the build already happened.
@@ -49,16 +48,6 @@ def _local(client: docker.DockerClient, ref: str) -> Any:
         return client.images.get(ref)
     except docker.errors.ImageNotFound:
         return None
-
-
-def _pull(client: docker.DockerClient, ref: str) -> Any:
-    repository, tag = parse_repository_tag(ref)
-    try:
-        return client.images.pull(repository, tag=tag or "latest")
-    except docker.errors.APIError as error:
-        raise SimError(
-            f"Image {ref!r} is not on this machine and pulling it failed: {error.explanation}"
-        ) from None
 
 
 def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:

@@ -1,15 +1,19 @@
 """One replica of a workload: a container on the stack's network, answering to the workload's name."""
 
+import functools
 import hashlib
 import json
 import secrets
 from typing import Any
 
+import docker
 import pulumi
+from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    ROLE_LABEL,
     SPEC_LABEL,
     connect,
     container_ip,
@@ -17,7 +21,13 @@ from sim_provider.docker_ops import (
     removed_on_failure,
     whole_number,
 )
-from sim_provider.readiness import http_probe, running_probe, tcp_probe, wait_until_ready
+from sim_provider.prober import (
+    host_reaches_containers,
+    network_http_probe,
+    network_prober,
+    network_tcp_probe,
+)
+from sim_provider.readiness import Probe, http_probe, running_probe, tcp_probe, wait_until_ready
 
 # Inputs that shape the container; any change replaces it (the new one is ready before the old goes).
 IDENTITY = (
@@ -76,22 +86,43 @@ class ReplicaProvider(ContainerProvider):
         container = client.containers.get(created["Id"])
         with removed_on_failure(client, container):
             container.start()
-            wait_until_ready(
+            ip = container_ip(container, props["network"])
+            wait = functools.partial(
+                wait_until_ready,
                 container,
-                _probe(props, container_ip(container, props["network"])),
-                props["timeout_seconds"],
-                f"Replica {name} of workload {props['alias']!r}",
+                timeout_seconds=props["timeout_seconds"],
+                what=f"Replica {name} of workload {props['alias']!r}",
             )
+            if _probe_from_network(client, props):
+                prober_labels = {**labels, ROLE_LABEL: "prober"}
+                with network_prober(client, props["network"], props["prober_image"], prober_labels) as prober:
+                    wait(probe=_network_probe(props, prober, ip))
+            else:
+                wait(probe=_host_probe(props, ip))
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
 
 
-def _probe(props: dict[str, Any], ip: str) -> Any:
+def _probe_from_network(client: docker.DockerClient, props: dict[str, Any]) -> bool:
+    """Whether readiness must be probed from inside the network ("auto": when the host cannot
+    reach container addresses)."""
+    if not props.get("port"):
+        return False  # nothing to probe: the container only has to stay up
+    mode = props.get("probe_from") or "auto"
+    return mode == "network" or (mode == "auto" and not host_reaches_containers(client))
+
+
+def _host_probe(props: dict[str, Any], ip: str) -> Probe:
     port, path = whole_number(props.get("port")), props.get("readiness")
     if port and path:
         return http_probe(f"http://{ip}:{port}{path}")
     if port:
         return tcp_probe(ip, port)
     return running_probe()
+
+
+def _network_probe(props: dict[str, Any], prober: Container, ip: str) -> Probe:
+    port, path = whole_number(props["port"]), props.get("readiness")
+    return network_http_probe(prober, ip, port, path) if path else network_tcp_probe(prober, ip, port)
 
 
 class Replica(pulumi.dynamic.Resource):

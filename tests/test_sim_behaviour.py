@@ -42,13 +42,33 @@ def test_update_waits_for_readiness(sim_project) -> None:
     assert get(project.outputs()["url"] + "/healthz").status_code == 200
 
 
-def test_never_ready_fails_with_the_last_log_lines_and_leaves_nothing(sim_project, docker_client) -> None:
+def test_readiness_probed_from_inside_the_network(sim_project, docker_client) -> None:
+    """The path Docker Desktop takes (its host cannot reach container addresses), forced here."""
+    project = sim_project(
+        """
+        web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True,
+                               "readiness": "/healthz", "env": {"READY_AFTER": "2"}})
+        worker = Workload("worker", {"image": "containers-test/app", "port": 8080})
+        pulumi.export("url", web.public_url)
+    """,
+        config={"containers:simProbeFrom": "network"},
+    )
+    project.up()
+    assert get(project.outputs()["url"] + "/healthz").status_code == 200  # `up` waited for it
+    selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=prober"]}
+    assert docker_client.containers.list(all=True, filters=selector) == [], "each prober is removed"
+
+
+@pytest.mark.parametrize("probe_from", ["host", "network"])
+def test_never_ready_fails_with_the_last_log_lines_and_leaves_nothing(
+    sim_project, docker_client, probe_from: str
+) -> None:
     project = sim_project(
         """
         Workload("web", {"image": "containers-test/app", "port": 8080, "readiness": "/healthz",
                          "env": {"NEVER_READY": "1"}})
     """,
-        config={"containers:readinessTimeoutSeconds": "3"},
+        config={"containers:readinessTimeoutSeconds": "3", "containers:simProbeFrom": probe_from},
     )
     with pytest.raises(auto.CommandError) as caught:
         project.up()
@@ -56,6 +76,7 @@ def test_never_ready_fails_with_the_last_log_lines_and_leaves_nothing(sim_projec
     assert "was not ready after 3s" in message
     assert "GET http://" in message and "/healthz answering 2xx" in message
     assert "listening on 8080" in message, "the container's own last log line is in the error"
+    assert ("probed from the network" in message) == (probe_from == "network")
     assert containers_of(docker_client, project, "web") == []
 
 

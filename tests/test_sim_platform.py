@@ -165,3 +165,14 @@ def test_a_sim_program_never_imports_the_cloud_sdks() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_an_unknown_probe_mode_is_refused_before_anything_registers() -> None:
+    error = refused(hello, config={"containers:simProbeFrom": "sideways"})
+    assert error.field == "containers:simProbeFrom (stack config)"
+    assert error.allowed == "auto, host, network"
+
+
+def test_replicas_carry_the_probe_mode_and_prober_image() -> None:
+    replica = run_with_mocks(hello, config={"containers:simProbeFrom": "network"})["hello-replica-1"].inputs
+    assert (replica["probe_from"], replica["prober_image"]) == ("network", "busybox:1.36")

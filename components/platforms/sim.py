@@ -7,6 +7,7 @@ import pulumi
 
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
 from components.platforms.sim_names import docker_name, labels, stack_prefix
+from components.spec.errors import InvalidArgumentError
 from components.spec.workload import WorkloadSpec
 from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress
@@ -15,6 +16,8 @@ from sim_provider.replica import Replica
 
 DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
 DEFAULT_READINESS_TIMEOUT_SECONDS = 60
+DEFAULT_PROBER_IMAGE = "busybox:1.36"
+PROBE_FROM = ("auto", "host", "network")
 
 
 def create_cluster(
@@ -29,10 +32,27 @@ def create_cluster(
     return ClusterOutputs(cluster_name=network.name, resources={"network": network})
 
 
+def validate_workload(spec: WorkloadSpec) -> None:
+    """Stack config the sim platform reads, checked before the Workload registers."""
+    probe_from = pulumi.Config("containers").get("simProbeFrom") or "auto"
+    if probe_from not in PROBE_FROM:
+        field = "containers:simProbeFrom (stack config)"
+        raise InvalidArgumentError("Workload", spec.resource_name, field, probe_from, ", ".join(PROBE_FROM))
+
+
 def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
     network: DockerNetwork = cluster.resources["network"]
     config = pulumi.Config("containers")
     timeout = config.get_float("readinessTimeoutSeconds") or DEFAULT_READINESS_TIMEOUT_SECONDS
+    probe_from = config.get("simProbeFrom") or "auto"
+    if probe_from not in PROBE_FROM:
+        raise InvalidArgumentError(
+            "Workload",
+            spec.resource_name,
+            "containers:simProbeFrom (stack config)",
+            probe_from,
+            ", ".join(PROBE_FROM),
+        )
     child = pulumi.ResourceOptions(parent=parent)
 
     image = LocalImage(f"{spec.resource_name}-image", _image_props(spec), child)
@@ -53,6 +73,10 @@ def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -
                 "memory_mib": spec.resources.memory if spec.resources else None,
                 "labels": {**labels(spec.name, "replica"), "containers.replica": str(index)},
                 "timeout_seconds": timeout,
+                # Readiness is probed from the host, or from a busybox on the network where the
+                # host cannot reach container addresses (Docker Desktop): see sim_provider/prober.py.
+                "probe_from": probe_from,
+                "prober_image": config.get("simProberImage") or DEFAULT_PROBER_IMAGE,
             },
             child,
         )

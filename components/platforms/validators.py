@@ -14,6 +14,7 @@ from components.spec.workload import WorkloadSpec
 
 # "module:function" per platform that checks more than the spec does; each raises InvalidArgumentError.
 WORKLOAD_VALIDATORS: dict[Platform, str] = {
+    Platform.SIM: "components.platforms.sim:validate_workload",
     Platform.ECS: "components.platforms.ecs_workload:validate_workload",
 }
 
