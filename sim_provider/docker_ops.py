@@ -101,12 +101,18 @@ def whole_number(value: float | int | None) -> int | None:
     return None if value is None else int(value)
 
 
-def ensure_image(client: docker.DockerClient, ref: str) -> Image:
-    """The image `ref`, pulled only when it is not present locally."""
+def find_image(client: docker.DockerClient, ref: str) -> Image | None:
     try:
         return client.images.get(ref)
     except docker.errors.ImageNotFound:
-        pass
+        return None
+
+
+def ensure_image(client: docker.DockerClient, ref: str) -> Image:
+    """The image `ref`, pulled only when it is not present locally."""
+    image = find_image(client, ref)
+    if image is not None:
+        return image
     repository, tag = parse_repository_tag(ref)
     try:
         return client.images.pull(repository, tag=tag or "latest")

@@ -7,7 +7,7 @@ import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
 
-from sim_provider.docker_ops import SimError, connect, ensure_image
+from sim_provider.docker_ops import SimError, connect, ensure_image, find_image
 
 # Inputs whose change means another image: a new tag, then the old one is removed.
 IDENTITY = ("reference", "context", "dockerfile", "repository", "content_hash", "labels")
@@ -22,11 +22,11 @@ class ImageProvider(ResourceProvider):
         else:
             ref = f"{props['repository']}:{props['content_hash'][:16]}"
             # The tag is the content hash: when it exists, the build already happened.
-            image = _local(client, ref) or _build(client, props, ref)
+            image = find_image(client, ref) or _build(client, props, ref)
         return CreateResult(ref, {**props, "image_ref": ref, "image_id": image.id})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        image = _local(connect(), props["image_ref"])
+        image = find_image(connect(), props["image_ref"])
         if image is None:
             return ReadResult(None, {})
         return ReadResult(id_, {**props, "image_id": image.id})
@@ -41,13 +41,6 @@ class ImageProvider(ResourceProvider):
             return
         with contextlib.suppress(docker.errors.NotFound):
             connect().images.remove(props["image_ref"])
-
-
-def _local(client: docker.DockerClient, ref: str) -> Any:
-    try:
-        return client.images.get(ref)
-    except docker.errors.ImageNotFound:
-        return None
 
 
 def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
