@@ -16,7 +16,6 @@ the default cluster (workloads given no `cluster=`), and then nothing but a name
   "node_group": `aws.eks.NodeGroup`; None with `fargate: true` or an existing cluster.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +30,7 @@ from components.platforms.eks_load_balancer_controller import NAMESPACE as CONTR
 from components.platforms.eks_load_balancer_controller import install_load_balancer_controller
 from components.platforms.eks_node_group import create_node_group
 from components.platforms.eks_options import EksClusterOptions, parse_cluster_options
+from components.platforms.names import stack_label
 from components.platforms.outputs import ClusterOutputs
 
 NAMESPACE_MAX_LENGTH = 63
@@ -66,8 +66,7 @@ def create_cluster(
 
 def _namespace_name() -> str:
     """`<project>-<stack>` as a DNS-1123 label."""
-    label = re.sub(r"[^a-z0-9]+", "-", f"{pulumi.get_project()}-{pulumi.get_stack()}".lower())
-    return label.strip("-")[:NAMESPACE_MAX_LENGTH].rstrip("-")
+    return stack_label()[:NAMESPACE_MAX_LENGTH].rstrip("-")
 
 
 def _create(

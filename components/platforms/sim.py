@@ -5,8 +5,9 @@ from typing import Any
 
 import pulumi
 
+from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
-from components.platforms.sim_names import docker_name, labels, stack_prefix
+from components.platforms.sim_names import labels
 from components.spec.errors import InvalidArgumentError
 from components.spec.workload import WorkloadSpec
 from sim_provider.image import LocalImage
@@ -26,7 +27,7 @@ def create_cluster(
     """A cluster on sim is the Docker network its workloads share."""
     network = DockerNetwork(
         f"{name}-network",
-        {"name": docker_name(stack_prefix(), name), "labels": labels(name, "network")},
+        {"name": dns_label(stack_label(), name), "labels": labels(name, "network")},
         pulumi.ResourceOptions(parent=parent),
     )
     return ClusterOutputs(cluster_name=network.name, resources={"network": network})
@@ -60,7 +61,7 @@ def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -
         Replica(
             f"{spec.resource_name}-replica-{index}",
             {
-                "name_prefix": docker_name(stack_prefix(), spec.name, str(index)),
+                "name_prefix": dns_label(stack_label(), spec.name, str(index)),
                 "network": network.name,
                 "alias": spec.name,
                 "image_ref": image.image_ref,
@@ -103,7 +104,7 @@ def _image_props(spec: WorkloadSpec) -> dict[str, object]:
     return {
         "context": str(spec.build.path),
         "dockerfile": spec.build.dockerfile,
-        "repository": docker_name(stack_prefix(), spec.name),
+        "repository": dns_label(stack_label(), spec.name),
         "content_hash": spec.build.content_hash,
         "labels": image_labels,
     }
@@ -125,7 +126,7 @@ def _ingress(
     return Ingress(
         f"{spec.resource_name}-ingress",
         {
-            "name_prefix": docker_name(stack_prefix(), spec.name, "ingress"),
+            "name_prefix": dns_label(stack_label(), spec.name, "ingress"),
             "network": network.name,
             "alias": spec.name,
             "port": spec.port,

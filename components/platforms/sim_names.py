@@ -4,24 +4,13 @@ Everything is labelled with its stack and resource, so tests (and users) can fin
 interrupted update's leftovers can be recognized and cleaned up.
 """
 
-import re
-
 import pulumi
 
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 
 
-def docker_name(*parts: str) -> str:
-    """Lowercase, '-'-joined, restricted to what Docker accepts in container, network and repo names."""
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
-
-
 def stack_id() -> str:
     return f"{pulumi.get_project()}/{pulumi.get_stack()}"
-
-
-def stack_prefix() -> str:
-    return docker_name(pulumi.get_project(), pulumi.get_stack())
 
 
 def labels(resource: str, role: str) -> dict[str, str]:
