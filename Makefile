@@ -1,9 +1,11 @@
-# Every target sets up what it needs first (Python deps, a Docker engine, the Pulumi engine).
+# Every target sets up what it needs first, on a fresh machine, offline (scripts/setup.sh is quiet
+# and quick when everything is there already). Tool builds are cached outside the clone.
 SHELL := /bin/bash
 ENV := source .tools/env.sh
 
 .PHONY: setup up down test test-unit bench lint
 
+## Python deps, a Docker engine, the Pulumi engine, what the offline image stand-ins need.
 setup:
 	@bash scripts/setup.sh
 
@@ -15,18 +17,23 @@ up: setup
 down: setup
 	@$(ENV) && python scripts/stack.py destroy sim
 
-## The whole suite: unit tests (mocks), renderers with their validators, sim tests on real Docker.
-test:
-	@bash scripts/setup.sh --with-test-tools
+## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
+## real Docker and the real engine.
+test: lint
+	@bash scripts/setup.sh python docker pulumi images test-tools
 	@$(ENV) && python scripts/offline_images.py && pytest -q
 
 ## Only what needs neither Docker nor the Pulumi engine.
 test-unit:
+	@bash scripts/setup.sh python test-tools
 	@$(ENV) && pytest -q -m "not sim"
 
+## Speed of the sim platform against docker compose (see benchmarks/).
 bench:
-	@bash scripts/setup.sh --with-test-tools
+	@bash scripts/setup.sh python docker pulumi images
 	@$(ENV) && python scripts/offline_images.py && COMPOSE="$$(bash scripts/install-compose.sh)" python benchmarks/sim_up.py
 
+## ruff (lint and format) and mypy (types).
 lint:
-	@$(ENV) && ruff check . && ruff format --check .
+	@bash scripts/setup.sh python
+	@$(ENV) && ruff check . && ruff format --check . && mypy

@@ -168,20 +168,37 @@ def ensure_all(client: docker.DockerClient) -> None:
         ensure(client, tag)
 
 
+def _pull(client: docker.DockerClient, tag: str) -> bool:
+    """Pull `tag` for real; False (after one line saying so) when no registry answers."""
+    try:
+        client.images.pull(tag)
+    except docker.errors.APIError:
+        print(f"[offline-images] {tag}: no registry reachable, building a stand-in", file=sys.stderr)
+        return False
+    return True
+
+
 def ensure_examples(client: docker.DockerClient) -> None:
     """The examples' public images: the real ones when a pull works, else the stand-ins."""
     for tag in (HTTP_ECHO, NODE, HAPROXY, PROBER):
-        if _image(client, tag) is not None:
-            continue
-        try:
-            client.images.pull(tag)
-        except docker.errors.APIError:
-            print(f"[offline-images] cannot pull {tag}: using an offline stand-in", file=sys.stderr)
+        if _image(client, tag) is None and not _pull(client, tag):
             ensure(client, tag)
 
 
+def main(argv: list[str]) -> int:
+    try:
+        client = docker.from_env()
+        if argv == ["--examples"]:
+            ensure_examples(client)
+        else:
+            ensure_all(client)
+    except (docker.errors.DockerException, subprocess.CalledProcessError, OSError) as error:
+        # The one line a user needs, not a traceback: what failed and what fixes it.
+        print(f"[offline-images] cannot make the images ready: {error}", file=sys.stderr)
+        print("[offline-images] `bash scripts/setup.sh` installs what stand-ins need", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--examples"]:
-        ensure_examples(docker.from_env())
-    else:
-        ensure_all(docker.from_env())
+    sys.exit(main(sys.argv[1:]))

@@ -1,19 +1,41 @@
 #!/usr/bin/env bash
-# Make this machine able to run the project: Python deps, a Docker engine, the Pulumi engine.
-# Idempotent and quiet when everything is already there; safe on a fresh machine that reaches
-# only package registries (see ../shared/TOOLCHAIN.md). Writes `source`-able settings to
-# .tools/env.sh for the Makefile and tests. `--with-test-tools` adds what only the tests need
-# (helm, checkov, debootstrap, busybox-static).
+# Make this machine able to run the project, on a fresh machine that reaches only package
+# registries (see ../shared/TOOLCHAIN.md). Idempotent and quiet when everything is already there.
+#
+#   scripts/setup.sh [PART...]     parts: python docker pulumi images test-tools (default: the first four)
+#
+#   python      .venv with requirements.txt and this package (editable)
+#   docker      a Docker engine (Debian's docker.io, started when none answers)
+#   pulumi      the Pulumi CLI and Python language host, built from the Go module proxy
+#   images      what the offline image stand-ins need (busybox-static, debootstrap)
+#   test-tools  what only the tests need (helm, checkov)
+#
+# Tool builds are cached by tool and version in a user-level cache shared by every clone
+# (scripts/tool-cache.sh). Always writes `source`-able settings to .tools/env.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
+CACHE="$(bash "$ROOT/scripts/tool-cache.sh")"
 PULUMI_VERSION="$(sed -n 's/^pulumi==//p' "$ROOT/requirements.txt")"
-PULUMI_DIR="$TOOLS/pulumi/v$PULUMI_VERSION"
+PULUMI_DIR="$CACHE/pulumi/v$PULUMI_VERSION"
 CHECKOV_VERSION=3.3.30
+CHECKOV_DIR="$CACHE/checkov/$CHECKOV_VERSION"
 mkdir -p "$TOOLS"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
+
+apt_install() {
+  # $@: Debian packages; installed only when one of them is missing.
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
 setup_python() {
   local stamp="$ROOT/.venv/.requirements.sha256" want
@@ -43,11 +65,7 @@ start_dockerd() {
 
 setup_docker() {
   docker_answers && return
-  if ! command -v dockerd >/dev/null; then
-    log "installing Debian's docker.io (the engine)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
-  fi
+  command -v dockerd >/dev/null || apt_install docker.io
   start_dockerd && return
   log "dockerd failed with defaults; trying the vfs storage driver"
   pkill dockerd || true; sleep 1
@@ -62,7 +80,7 @@ setup_docker() {
 setup_pulumi() {
   if [[ -x "$PULUMI_DIR/pulumi" && -x "$PULUMI_DIR/pulumi-language-python" ]]; then return; fi
   log "building the Pulumi CLI v$PULUMI_VERSION and the Python language host from the Go module proxy (cold: ~7 min)"
-  local build="$ROOT/tools/pulumi" tmp="$PULUMI_DIR.tmp"
+  local build="$ROOT/tools/pulumi" tmp="$PULUMI_DIR.tmp.$$"
   rm -rf "$tmp"; mkdir -p "$tmp"
   (
     cd "$build"
@@ -80,19 +98,23 @@ setup_pulumi() {
   rm -rf "$PULUMI_DIR"; mv "$tmp" "$PULUMI_DIR"
 }
 
+setup_images() {
+  # scripts/offline_images.py builds stand-ins for the public images from these when no registry
+  # answers: busybox-static for http-echo and the prober, debootstrap for node and haproxy.
+  apt_install busybox-static debootstrap
+}
+
 setup_test_tools() {
-  # The offline image stand-ins (scripts/offline_images.py) need these Debian packages.
-  if ! command -v debootstrap >/dev/null || ! command -v busybox >/dev/null; then
-    log "installing debootstrap and busybox-static"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap busybox-static >/dev/null
-  fi
   # The chart tests run the real helm and checkov (kept out of .venv: it pins heavy dependencies).
   bash "$ROOT/scripts/install-helm.sh" >/dev/null
-  if [[ ! -x "$TOOLS/checkov-venv/bin/checkov" ]]; then
-    log "installing checkov $CHECKOV_VERSION into .tools/checkov-venv"
-    python3 -m venv "$TOOLS/checkov-venv"
-    "$TOOLS/checkov-venv/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  # A venv records its own path in its scripts, so it is built in place; the stamp written last
+  # tells a finished install from a killed one.
+  if [[ ! -f "$CHECKOV_DIR/.complete" ]]; then
+    log "installing checkov $CHECKOV_VERSION into $CHECKOV_DIR"
+    rm -rf "$CHECKOV_DIR"
+    python3 -m venv "$CHECKOV_DIR"
+    "$CHECKOV_DIR/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+    touch "$CHECKOV_DIR/.complete"
   fi
 }
 
@@ -105,12 +127,18 @@ export PULUMI_BACKEND_URL="file://$ROOT/.pulumi-state"
 export PULUMI_CONFIG_PASSPHRASE="\${PULUMI_CONFIG_PASSPHRASE-}"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export HELM="\${HELM:-$(bash "$ROOT/scripts/install-helm.sh" --path)}"
+export CHECKOV="\${CHECKOV:-$CHECKOV_DIR/bin/checkov}"
 EOF
 }
 
-setup_python
-setup_docker
-setup_pulumi
-[[ "${1:-}" == "--with-test-tools" ]] && setup_test_tools
+parts=("$@")
+[[ ${#parts[@]} -eq 0 ]] && parts=(python docker pulumi images)
+for part in "${parts[@]}"; do
+  case "$part" in
+    python | docker | pulumi | images) "setup_$part" ;;
+    test-tools) setup_test_tools ;;
+    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools)"; exit 2 ;;
+  esac
+done
 write_env
-log "ready: pulumi $("$PULUMI_DIR/pulumi" version), $(docker version --format 'docker engine {{.Server.Version}}')"
