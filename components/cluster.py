@@ -5,9 +5,8 @@ import weakref
 import pulumi
 
 from components.cluster_args import ClusterArgs
-from components.platforms import CLUSTER_CREATORS, load
+from components.platforms import platform_package, validate_cluster_on
 from components.platforms.outputs import ClusterOutputs
-from components.platforms.validators import validate_cluster_on
 from components.spec.platform import current_platform
 
 DEFAULT_CLUSTER_NAME = "app"
@@ -36,7 +35,7 @@ class Cluster(pulumi.ComponentResource):
         platform = current_platform("Cluster", name)
         validate_cluster_on(platform, name, args or {})  # bad input creates nothing, not even this
         super().__init__("containers:index:Cluster", name, {}, opts)
-        outputs: ClusterOutputs = load(CLUSTER_CREATORS[platform])(self, name, args or {}, _default)
+        outputs: ClusterOutputs = platform_package(platform).create_cluster(self, name, args or {}, _default)
         self.platform = platform
         self.resources = outputs.resources
         """Escape hatches by role: sim "network"; see the README for eks and ecs."""

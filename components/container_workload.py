@@ -7,8 +7,8 @@ Every resource it creates is its child, so Pulumi `transforms` given in `opts` r
 import pulumi
 
 from components.cluster import default_cluster
-from components.platforms.ecs import deploy_container_workload
-from components.platforms.ecs_preconditions import check_container_workload, require_ecs_platform
+from components.platforms.ecs.container_workload import deploy_container_workload
+from components.platforms.ecs.preconditions import check_container_workload, require_ecs_platform
 from components.spec.container_workload import COMPONENT, parse_container_workload
 from components.spec.container_workload_args import ContainerWorkloadArgs
 
@@ -49,7 +49,7 @@ class ContainerWorkload(pulumi.ComponentResource):
         self.cluster = cluster or default_cluster()
         deployed = deploy_container_workload(self, spec, self.cluster)
         self.resources = deployed
-        """Every resource created, by role (`platforms.ecs.ContainerWorkloadResources`)."""
+        """Every resource created, by role (`platforms.ecs.container_workload.ContainerWorkloadResources`)."""
         self.service = deployed.service
         self.task_definition = deployed.task.task_definition
         self.task_role = deployed.access.role

@@ -9,8 +9,8 @@ import pulumi
 
 from components.cluster import Cluster, default_cluster
 from components.load_balancers import CustomDomainArgs
-from components.platforms.ecs_gateway import create_http_api
-from components.platforms.ecs_preconditions import require_ecs_platform
+from components.platforms.ecs.http_api_gateway import create_http_api
+from components.platforms.ecs.preconditions import require_ecs_platform
 from components.spec.load_balancers import parse_http_api_gateway
 
 COMPONENT = "HttpApiGateway"

@@ -7,8 +7,8 @@ from typing import NotRequired, TypedDict
 import pulumi
 
 from components.cluster import Cluster, default_cluster
-from components.platforms.ecs_load_balancers import create_load_balancer
-from components.platforms.ecs_preconditions import require_ecs_platform
+from components.platforms.ecs.load_balancers import create_load_balancer
+from components.platforms.ecs.preconditions import require_ecs_platform
 from components.spec.load_balancers import (
     LoadBalancerSpec,
     parse_application_load_balancer,

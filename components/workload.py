@@ -5,9 +5,8 @@ from typing import NotRequired, TypedDict
 import pulumi
 
 from components.cluster import Cluster, default_cluster
-from components.platforms import WORKLOAD_DEPLOYERS, load
+from components.platforms import platform_package, validate_workload_on
 from components.platforms.outputs import WorkloadOutputs
-from components.platforms.validators import validate_workload_on
 from components.spec.platform import current_platform
 from components.spec.workload import parse_workload
 
@@ -86,7 +85,7 @@ class Workload(pulumi.ComponentResource):
         validate_workload_on(platform, spec)
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
-        outputs: WorkloadOutputs = load(WORKLOAD_DEPLOYERS[platform])(self, spec, cluster)
+        outputs: WorkloadOutputs = platform_package(platform).deploy_workload(self, spec, cluster)
         self.resources = outputs.resources
         """Escape hatches by role (sim: "image", "replicas", "ingress"; see the README for eks and ecs)."""
         self.image_ref = pulumi.Output.from_input(outputs.image_ref)

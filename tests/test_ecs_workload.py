@@ -13,8 +13,8 @@ import pulumi
 import pytest
 
 from components import InvalidArgumentError, Workload
-from components.platforms.ecs_workload import validate_workload
-from components.platforms.validators import validate_workload_on
+from components.platforms import validate_workload_on
+from components.platforms.ecs.workload import validate_workload
 from components.spec.platform import Platform
 from components.spec.workload import parse_workload
 from tests.aws_models import strict

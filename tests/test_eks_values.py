@@ -16,7 +16,7 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from components.platforms.eks_access import configured_cluster
+from components.platforms.eks.kubeconfig import configured_cluster
 from tests.helm_tools import REPO
 
 SCRIPT = REPO / "scripts" / "eks-values"

@@ -13,9 +13,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_load_balancers import create_listener
-from components.platforms.ecs_names import short_aws_name
-from components.platforms.ecs_payloads import snake_keys
+from components.platforms.ecs.aws_inputs import snake_keys
+from components.platforms.ecs.load_balancers import create_listener
+from components.platforms.ecs.names import short_aws_name
 from components.render.load_balancer_rules import create_target_group_input, rule_conditions
 from components.spec.container_workload import ContainerWorkloadSpec, LoadBalancedTarget
 from components.spec.container_workload_events import ApplicationLoadBalancerEvent

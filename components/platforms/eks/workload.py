@@ -25,8 +25,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.platforms.aws.registry_image import registry_image
 from components.platforms.outputs import WorkloadOutputs
-from components.platforms.registry_image import registry_image
 from components.render.helm_chart import chart_values, internal_url, write_chart
 from components.spec.workload import WorkloadSpec
 

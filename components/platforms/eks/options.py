@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.cluster_args import ClusterArgs
-from components.platforms.aws_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES
+from components.platforms.aws.vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES
 from components.render.helm_chart import DEFAULT_KUBERNETES_VERSION
 from components.spec.arg_reader import ArgReader
 

@@ -20,10 +20,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from components.platforms.ecs_access import ECS_TASKS, service_role
-from components.platforms.ecs_names import parameter_path
-from components.platforms.ecs_payloads import snake_keys
-from components.platforms.registry_image import registry_image
+from components.platforms.aws.registry_image import registry_image
+from components.platforms.ecs.aws_inputs import snake_keys
+from components.platforms.ecs.iam import ECS_TASKS, service_role
+from components.platforms.ecs.names import parameter_path
 from components.render.task_definition import register_task_definition_input
 from components.render.task_role import allow
 from components.spec.container_workload import ContainerWorkloadSpec

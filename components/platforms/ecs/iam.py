@@ -25,7 +25,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_names import env_name
+from components.platforms.ecs.names import env_name
 from components.render.task_role import policy_document, service_trust, task_role_statements
 from components.spec.container_workload import ContainerWorkloadSpec
 

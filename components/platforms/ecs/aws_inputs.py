@@ -1,4 +1,5 @@
-"""From the renderers' AWS API payloads to pulumi-aws arguments.
+"""From what the ecs platform is given to pulumi-aws arguments: the renderers' AWS API payloads, and
+Lambda functions (authorizers, deployment hooks) given as objects or ARNs.
 
 Renderers speak the AWS API (camelCase, as botocore validates it); pulumi-aws takes the same
 structures with snake_case keys. `snake_keys` converts one into the other where the names match one
@@ -9,6 +10,9 @@ by hand.
 import re
 from collections.abc import Mapping
 from typing import Any
+
+import pulumi
+import pulumi_aws as aws
 
 
 def snake_case(name: str) -> str:
@@ -23,3 +27,10 @@ def snake_keys(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [snake_keys(item) for item in value]
     return value
+
+
+def function_arn(function: object) -> pulumi.Output[str]:
+    """The ARN of an `aws.lambda_.Function`, or the ARN given (a string or an Output)."""
+    if isinstance(function, aws.lambda_.Function):
+        return function.arn
+    return pulumi.Output.from_input(function)  # type: ignore[arg-type]

@@ -1,9 +1,9 @@
 """The ecs platform's ContainerWorkload: one ECS service running the workload's task definition.
 
-The parts live in `ecs_*` modules, one idea each: the task (`ecs_task`), its role and `connect_to`
-(`ecs_access`), networking (`ecs_network`), load balancers (`ecs_load_balancing`), HTTP APIs
-(`ecs_http_api`), EC2 capacity (`ecs_capacity`), autoscaling (`ecs_scaling`) and CodeDeploy
-blue/green (`ecs_codedeploy`). This module wires them to the service.
+The parts live in the package's other modules, one idea each: the task (`task`), its IAM roles and
+`connect_to` (`iam`), networking (`service_network`), load balancer target groups and rules
+(`load_balancer_targets`), HTTP API routes (`http_api_routes`), EC2 capacity (`ec2_capacity`),
+autoscaling (`scaling`) and CodeDeploy blue/green (`blue_green`). This module wires them to the service.
 """
 
 from collections.abc import Mapping
@@ -13,16 +13,16 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_access import Access, create_task_role, service_connect_urls
-from components.platforms.ecs_capacity import Ec2Capacity, create_ec2_capacity
-from components.platforms.ecs_cluster import cluster_network
-from components.platforms.ecs_codedeploy import BlueGreen, create_blue_green
-from components.platforms.ecs_http_api import HttpApiRouting, attach_http_apis
-from components.platforms.ecs_load_balancing import LoadBalancing, attach_load_balancers
-from components.platforms.ecs_network import ServiceNetwork, create_service_network
-from components.platforms.ecs_payloads import snake_keys
-from components.platforms.ecs_scaling import Scaling, create_scaling
-from components.platforms.ecs_task import TaskResources, create_task
+from components.platforms.ecs.aws_inputs import snake_keys
+from components.platforms.ecs.blue_green import BlueGreen, create_blue_green
+from components.platforms.ecs.cluster import cluster_network
+from components.platforms.ecs.ec2_capacity import Ec2Capacity, create_ec2_capacity
+from components.platforms.ecs.http_api_routes import HttpApiRouting, attach_http_apis
+from components.platforms.ecs.iam import Access, create_task_role, service_connect_urls
+from components.platforms.ecs.load_balancer_targets import LoadBalancing, attach_load_balancers
+from components.platforms.ecs.scaling import Scaling, create_scaling
+from components.platforms.ecs.service_network import ServiceNetwork, create_service_network
+from components.platforms.ecs.task import TaskResources, create_task
 from components.render.ecs_service import (
     deployment_configuration,
     network_configuration,

@@ -11,7 +11,6 @@
 """
 
 import ipaddress
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components.platforms.aws_vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES, create_vpc
+from components.platforms.aws.vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES, create_vpc
+from components.platforms.ecs.names import aws_dns_label
 from components.platforms.outputs import ClusterOutputs
 from components.spec.arg_reader import ArgReader
 
@@ -103,11 +103,6 @@ def egress_security_group(
     )
 
 
-def dns_label(text: str) -> str:
-    """`text` as one DNS label: lowercase letters, digits and '-'."""
-    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63] or "x"
-
-
 def create_cluster(
     parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
 ) -> ClusterOutputs:
@@ -118,7 +113,7 @@ def create_cluster(
     namespace = aws.servicediscovery.PrivateDnsNamespace(
         f"{name}-namespace",
         # Namespaces are per VPC; the stack in the name keeps stacks of one account apart in listings.
-        name=f"{dns_label(name)}.{dns_label(pulumi.get_stack())}.internal",
+        name=f"{aws_dns_label(name)}.{aws_dns_label(pulumi.get_stack())}.internal",
         vpc=vpc.vpc_id,
         description=f"service connect names of cluster {name}",
         opts=child,

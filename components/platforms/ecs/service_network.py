@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import cluster_network, egress_security_group
+from components.platforms.ecs.cluster import cluster_network, egress_security_group
 from components.spec.container_workload import ContainerWorkloadSpec
 
 

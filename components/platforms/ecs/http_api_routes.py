@@ -13,8 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import dns_label
-from components.platforms.ecs_lambda import function_arn
+from components.platforms.ecs.aws_inputs import function_arn
+from components.platforms.ecs.names import aws_dns_label
 from components.render.http_api import (
     create_authorizer_input,
     create_integration_input,
@@ -46,7 +46,7 @@ def attach_http_apis(parent: pulumi.Resource, spec: ContainerWorkloadSpec, names
     discovery = aws.servicediscovery.Service(
         f"{name}-http-api",
         # Service connect names its Cloud Map services after aliases; this suffix keeps clear of them.
-        name=f"{dns_label(name)}-http-api",
+        name=f"{aws_dns_label(name)}-http-api",
         dns_config={
             "namespace_id": namespace.id,
             "dns_records": [{"type": "SRV", "ttl": DNS_TTL_SECONDS}],

@@ -3,7 +3,7 @@
 Installed from AWS's own chart as a Helm release in kube-system. It calls the EC2 and ELB APIs as
 an IAM role it assumes through the cluster's OIDC provider (IRSA): the role trusts only the
 controller's service account, and carries the policy AWS publishes for this controller version
-(eks_load_balancer_controller_iam_policy.json, AWS's iam_policy.json).
+(load_balancer_controller_iam_policy.json, AWS's iam_policy.json).
 """
 
 import json
@@ -21,7 +21,7 @@ CHART_REPOSITORY = "https://aws.github.io/eks-charts"
 CHART_VERSION = "1.17.1"
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"
-POLICY_FILE = Path(__file__).with_name("eks_load_balancer_controller_iam_policy.json")
+POLICY_FILE = Path(__file__).with_name("load_balancer_controller_iam_policy.json")
 
 
 def irsa_trust_policy(oidc_provider_arn: str, oidc_issuer: str, namespace: str, service_account: str) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import ANYWHERE, cluster_network, egress_security_group
-from components.platforms.ecs_names import short_aws_name
+from components.platforms.ecs.cluster import ANYWHERE, cluster_network, egress_security_group
+from components.platforms.ecs.names import short_aws_name
 from components.spec.load_balancers import HTTP_PORT, HTTPS_PORT, DomainSpec, ListenerSpec, LoadBalancerSpec
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

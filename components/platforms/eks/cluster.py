@@ -24,12 +24,12 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
-from components.platforms.aws_vpc import create_vpc
-from components.platforms.eks_access import ClusterEndpoint, configured_cluster, kubeconfig
-from components.platforms.eks_load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
-from components.platforms.eks_load_balancer_controller import install_load_balancer_controller
-from components.platforms.eks_node_group import create_node_group
-from components.platforms.eks_options import EksClusterOptions, parse_cluster_options
+from components.platforms.aws.vpc import create_vpc
+from components.platforms.eks.kubeconfig import ClusterEndpoint, configured_cluster, kubeconfig
+from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
+from components.platforms.eks.load_balancer_controller import install_load_balancer_controller
+from components.platforms.eks.node_group import create_node_group
+from components.platforms.eks.options import EksClusterOptions, parse_cluster_options
 from components.platforms.names import stack_label
 from components.platforms.outputs import ClusterOutputs
 

@@ -10,15 +10,14 @@ certificate and host, `replicas` a fixed instance count, `scaling` autoscaling, 
 `WorkloadOutputs.resources` keys: "service", "task_definition", "task_role", "execution_role",
 "log_group", "security_group", "target_group", "scalable_target", "load_balancer" (the
 `ApplicationLoadBalancer` component, public workloads only) and "container_workload" (every
-resource, as `platforms.ecs.ContainerWorkloadResources`).
+resource, as `platforms.ecs.container_workload.ContainerWorkloadResources`).
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from components.load_balancers import ApplicationLoadBalancer
-from components.platforms.ecs import deploy_container_workload
+from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
 from components.spec.container_workload import parse_container_workload
 from components.spec.errors import InvalidArgumentError
@@ -29,6 +28,9 @@ from components.spec.fargate import (
     smallest_fitting_size,
 )
 from components.spec.workload import COMPONENT, WorkloadSpec
+
+if TYPE_CHECKING:
+    from components.load_balancers import ApplicationLoadBalancer
 
 MAX_VCPU = max(FARGATE_MEMORY_BY_VCPU)
 MAX_MEMORY = max(FARGATE_MEMORY_BY_VCPU[MAX_VCPU])
@@ -62,7 +64,7 @@ def _allowed_sizes(cpu: float | None) -> str:
 
 
 def container_workload_args(
-    spec: WorkloadSpec, cluster: Any, balancer: ApplicationLoadBalancer | None
+    spec: WorkloadSpec, cluster: Any, balancer: "ApplicationLoadBalancer | None"
 ) -> dict[str, Any]:
     """The ContainerWorkload args that run `spec`."""
     cpu, memory = fargate_size(spec)
@@ -118,6 +120,9 @@ def container_name(spec: WorkloadSpec) -> str:
 
 
 def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+    # Imported here: the component imports this package (its balancer is made by `load_balancers`).
+    from components.load_balancers import ApplicationLoadBalancer
+
     balancer = None
     if spec.public:
         domain = spec.domain

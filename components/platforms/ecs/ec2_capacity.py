@@ -18,8 +18,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_access import service_role
-from components.platforms.ecs_cluster import egress_security_group
+from components.platforms.ecs.cluster import egress_security_group
+from components.platforms.ecs.iam import service_role
 from components.spec.container_workload import ContainerWorkloadSpec
 from components.spec.container_workload_compute import Ec2Resources
 

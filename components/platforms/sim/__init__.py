@@ -1,4 +1,8 @@
-"""The sim platform: workloads as containers on the local Docker engine, through dynamic providers."""
+"""The sim platform: workloads as containers on the local Docker engine, through dynamic providers.
+
+Everything it creates in Docker is labelled with its stack and resource, so tests (and users) can
+find it, and an interrupted update's leftovers can be recognized and cleaned up.
+"""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,9 +11,9 @@ import pulumi
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
-from components.platforms.sim_names import labels
 from components.spec.errors import InvalidArgumentError
 from components.spec.workload import WorkloadSpec
+from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress
 from sim_provider.network import DockerNetwork
@@ -19,6 +23,15 @@ DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
 DEFAULT_READINESS_TIMEOUT_SECONDS = 60
 DEFAULT_PROBER_IMAGE = "busybox:1.36"
 PROBE_FROM = ("auto", "host", "network")
+
+
+def labels(resource: str, role: str) -> dict[str, str]:
+    """The Docker labels of what `resource` creates in the role `role` (network, image, replica...)."""
+    return {
+        STACK_LABEL: f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        RESOURCE_LABEL: resource,
+        ROLE_LABEL: role,
+    }
 
 
 def create_cluster(

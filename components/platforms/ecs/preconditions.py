@@ -8,9 +8,9 @@ priority, one production listener for CodeDeploy, NAT for private subnets, ...).
 
 from typing import Any
 
-from components.platforms.ecs_access import SUPPORTED_TARGETS, connection, workload_spec
-from components.platforms.ecs_cluster import DEFAULT_SETTINGS, EcsClusterSettings
-from components.platforms.ecs_load_balancing import listener_ports
+from components.platforms.ecs.cluster import DEFAULT_SETTINGS, EcsClusterSettings
+from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
+from components.platforms.ecs.load_balancer_targets import listener_ports
 from components.spec.arg_reader import ArgReader
 from components.spec.container_workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
 from components.spec.container_workload_events import (

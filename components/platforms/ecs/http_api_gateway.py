@@ -1,7 +1,7 @@
 """An HTTP API (API Gateway v2) on the ecs platform, reaching workloads in a Cluster's VPC.
 
 The API has one `$default` stage that deploys every change, and one VPC link into the cluster's
-private subnets; workloads add their own integrations and routes (`ecs_http_api`).
+private subnets; workloads add their own integrations and routes (`http_api_routes`).
 """
 
 from dataclasses import dataclass
@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs_cluster import cluster_network, egress_security_group
+from components.platforms.ecs.cluster import cluster_network, egress_security_group
 from components.spec.load_balancers import HttpApiGatewaySpec
 
 TLS_POLICY = "TLS_1_2"

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components.platforms.eks_options import NodeGroupOptions
+from components.platforms.eks.options import NodeGroupOptions
 
 # Amazon Linux 2023, x86_64: the architecture images are built for (registry_image: linux/amd64).
 # EKS offers no Amazon Linux 2 nodes from Kubernetes 1.33 on.

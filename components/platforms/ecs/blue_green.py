@@ -23,11 +23,10 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_provider.codedeploy_deployment import CodeDeployDeployment
-from components.platforms.ecs_access import service_role
-from components.platforms.ecs_lambda import function_arn
-from components.platforms.ecs_load_balancers import allow_port, create_listener
-from components.platforms.ecs_load_balancing import create_target_group, listener_ports
-from components.platforms.ecs_payloads import snake_keys
+from components.platforms.ecs.aws_inputs import function_arn, snake_keys
+from components.platforms.ecs.iam import service_role
+from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
+from components.platforms.ecs.load_balancers import allow_port, create_listener
 from components.render.codedeploy import APPSPEC_HOOKS, create_deployment_group_input, create_deployment_input
 from components.render.task_role import allow
 from components.spec.container_workload import ContainerWorkloadSpec, DeploymentSpec

@@ -1,4 +1,5 @@
-"""Names on the ecs platform: AWS names with tight limits, parameter paths, environment variable names."""
+"""Names on the ecs platform: AWS names with tight limits, DNS labels, parameter paths, environment
+variable names. What every platform names the same way is in `components.platforms.names`."""
 
 import hashlib
 import re
@@ -35,3 +36,12 @@ def env_name(*parts: object) -> str:
     e.g. ('photosBucket', 'name') -> 'STP_PHOTOS_BUCKET_NAME'."""
     words = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(part)) for part in ("stp", *parts)]
     return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(words)).strip("_").upper()
+
+
+def aws_dns_label(text: str) -> str:
+    """`text` as one DNS label: lowercase letters, digits and '-', at most 63 characters.
+
+    Unlike `components.platforms.names.dns_label` it keeps runs of '-': the names of the namespaces
+    and HTTP APIs it names are fixed by deployed stacks, and a changed name replaces the resource.
+    """
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63] or "x"
