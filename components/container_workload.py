@@ -9,8 +9,8 @@ import pulumi
 from components.cluster import default_cluster
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.ecs.preconditions import check_container_workload, require_ecs_platform
-from components.spec.container_workload import COMPONENT, parse_container_workload
-from components.spec.container_workload_args import ContainerWorkloadArgs
+from components.spec.container_workload.args import ContainerWorkloadArgs
+from components.spec.container_workload.workload import COMPONENT, parse_container_workload
 
 __all__ = ["ContainerWorkload", "ContainerWorkloadArgs"]
 

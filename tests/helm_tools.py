@@ -11,7 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from components.render.helm_chart import DEFAULT_KUBERNETES_VERSION
+from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 NAMESPACE = "apps"

@@ -13,9 +13,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.spec.container_workload import parse_container_workload
-from components.spec.container_workload_compute import Ec2Resources, FargateResources
-from components.spec.container_workload_events import (
+from components.spec.container_workload.compute import Ec2Resources, FargateResources
+from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     CognitoAuthorizer,
     HttpApiGatewayEvent,
@@ -24,6 +23,7 @@ from components.spec.container_workload_events import (
     ServiceConnectEvent,
     WorkloadInternalEvent,
 )
+from components.spec.container_workload.workload import parse_container_workload
 from components.spec.errors import InvalidArgumentError
 
 

@@ -26,7 +26,7 @@ import tests.conftest as conftest
 from components import Cluster, InvalidArgumentError, Workload
 from components.cluster import default_cluster
 from components.platforms.eks.load_balancer_controller import POLICY_FILE
-from components.render.helm_chart import DEFAULT_KUBERNETES_VERSION
+from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
 from tests.conftest import EchoMocks, ParentRecordingMonitor, Registration, run_with_mocks
 from tests.helm_tools import helm, helm_lint, helm_template, validate_strictly
 

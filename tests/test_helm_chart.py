@@ -18,7 +18,7 @@ import pulumi
 import pytest
 import yaml
 
-from components.render.helm_chart import (
+from components.render.helm.chart import (
     DEFAULT_KUBERNETES_VERSION,
     chart_files,
     chart_values,

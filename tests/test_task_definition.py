@@ -14,38 +14,38 @@ import pulumi
 import pytest
 from botocore.exceptions import ParamValidationError
 
-from components.render.codedeploy import (
+from components.render.ecs.autoscaling import put_scaling_policy_inputs, register_scalable_target_input
+from components.render.ecs.codedeploy import (
     app_spec,
     create_deployment_group_input,
     create_deployment_input,
     deployment_config_name,
 )
-from components.render.ecs_autoscaling import put_scaling_policy_inputs, register_scalable_target_input
-from components.render.ecs_service import (
-    BlueGreenTargets,
-    create_service_input,
-    deployment_configuration,
-    service_connect_configuration,
-)
-from components.render.http_api import (
+from components.render.ecs.http_api import (
     create_authorizer_input,
     create_integration_input,
     create_route_input,
     route_key,
 )
-from components.render.load_balancer_rules import (
+from components.render.ecs.load_balancer_rules import (
     create_rule_input,
     create_target_group_input,
     rule_conditions,
 )
-from components.render.task_definition import (
+from components.render.ecs.service import (
+    BlueGreenTargets,
+    create_service_input,
+    deployment_configuration,
+    service_connect_configuration,
+)
+from components.render.ecs.task_definition import (
     container_definitions,
     register_task_definition_input,
     task_size,
     task_volumes,
 )
-from components.render.task_role import task_role_policy
-from components.spec.container_workload import ContainerWorkloadSpec, parse_container_workload
+from components.render.ecs.task_role import task_role_policy
+from components.spec.container_workload.workload import ContainerWorkloadSpec, parse_container_workload
 from tests.aws_models import strict
 
 REGION = "eu-west-1"

@@ -27,9 +27,13 @@ from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.iam import service_role
 from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
 from components.platforms.ecs.load_balancers import allow_port, create_listener
-from components.render.codedeploy import APPSPEC_HOOKS, create_deployment_group_input, create_deployment_input
-from components.render.task_role import allow
-from components.spec.container_workload import ContainerWorkloadSpec, DeploymentSpec
+from components.render.ecs.codedeploy import (
+    APPSPEC_HOOKS,
+    create_deployment_group_input,
+    create_deployment_input,
+)
+from components.render.ecs.task_role import allow
+from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
 from components.spec.load_balancers import ListenerSpec
 
 CODEDEPLOY_POLICY = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"

@@ -23,13 +23,13 @@ from components.platforms.ecs.load_balancer_targets import LoadBalancing, attach
 from components.platforms.ecs.scaling import Scaling, create_scaling
 from components.platforms.ecs.service_network import ServiceNetwork, create_service_network
 from components.platforms.ecs.task import TaskResources, create_task
-from components.render.ecs_service import (
+from components.render.ecs.service import (
     deployment_configuration,
     network_configuration,
     service_connect_configuration,
 )
-from components.spec.container_workload import ContainerWorkloadSpec
-from components.spec.container_workload_compute import Ec2Resources
+from components.spec.container_workload.compute import Ec2Resources
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 # Time a new task gets before load balancer health checks count, so a slow start is not a failure.
 HEALTH_CHECK_GRACE_SECONDS = 60

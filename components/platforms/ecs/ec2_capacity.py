@@ -20,8 +20,8 @@ import pulumi_aws as aws
 
 from components.platforms.ecs.cluster import egress_security_group
 from components.platforms.ecs.iam import service_role
-from components.spec.container_workload import ContainerWorkloadSpec
-from components.spec.container_workload_compute import Ec2Resources
+from components.spec.container_workload.compute import Ec2Resources
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 AMI_PARAMETERS = {
     "x86_64": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",

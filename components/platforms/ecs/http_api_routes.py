@@ -15,13 +15,13 @@ import pulumi_aws as aws
 
 from components.platforms.ecs.aws_inputs import function_arn
 from components.platforms.ecs.names import aws_dns_label
-from components.render.http_api import (
+from components.render.ecs.http_api import (
     create_authorizer_input,
     create_integration_input,
     create_route_input,
 )
-from components.spec.container_workload import ContainerWorkloadSpec
-from components.spec.container_workload_events import CognitoAuthorizer, LambdaAuthorizer
+from components.spec.container_workload.events import CognitoAuthorizer, LambdaAuthorizer
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 # Cloud Map answers with the tasks' current addresses; a short TTL follows deployments closely.
 DNS_TTL_SECONDS = 10

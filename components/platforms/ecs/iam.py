@@ -26,8 +26,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.platforms.ecs.names import env_name
-from components.render.task_role import policy_document, service_trust, task_role_statements
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.render.ecs.task_role import policy_document, service_trust, task_role_statements
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 ECS_TASKS = "ecs-tasks.amazonaws.com"
 EMPTY: Mapping[str, Any] = MappingProxyType({})

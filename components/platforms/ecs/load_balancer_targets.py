@@ -16,9 +16,9 @@ import pulumi_aws as aws
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.load_balancers import create_listener
 from components.platforms.ecs.names import short_aws_name
-from components.render.load_balancer_rules import create_target_group_input, rule_conditions
-from components.spec.container_workload import ContainerWorkloadSpec, LoadBalancedTarget
-from components.spec.container_workload_events import ApplicationLoadBalancerEvent
+from components.render.ecs.load_balancer_rules import create_target_group_input, rule_conditions
+from components.spec.container_workload.events import ApplicationLoadBalancerEvent
+from components.spec.container_workload.workload import ContainerWorkloadSpec, LoadBalancedTarget
 
 # A task leaving the service stops getting new requests at once; ELB's default (300 s) would only
 # slow every deployment down. Five seconds let in-flight requests finish.

@@ -12,12 +12,12 @@ from components.platforms.ecs.cluster import DEFAULT_SETTINGS, EcsClusterSetting
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
 from components.platforms.ecs.load_balancer_targets import listener_ports
 from components.spec.arg_reader import ArgReader
-from components.spec.container_workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
-from components.spec.container_workload_events import (
+from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     HttpApiGatewayEvent,
     NetworkLoadBalancerEvent,
 )
+from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
 from components.spec.errors import InvalidArgumentError
 from components.spec.load_balancers import HttpApiGatewaySpec, LoadBalancerSpec
 from components.spec.platform import Platform, current_platform

@@ -1,19 +1,19 @@
 """A ContainerWorkload's instance count: an Application Auto Scaling target owns the service's
 desired count (the service ignores its own after creation), with target tracking on average CPU
-and memory when there is room to scale (`render.ecs_autoscaling` decides the settings)."""
+and memory when there is room to scale (`render.ecs.autoscaling` decides the settings)."""
 
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.render.ecs_autoscaling import (
+from components.render.ecs.autoscaling import (
     SCALABLE_DIMENSION,
     SERVICE_NAMESPACE,
     resource_id,
     target_tracking_configurations,
 )
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.platforms.ecs.cluster import cluster_network, egress_security_group
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 
 @dataclass(frozen=True)

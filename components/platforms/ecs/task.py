@@ -24,9 +24,9 @@ from components.platforms.aws.registry_image import registry_image
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.iam import ECS_TASKS, service_role
 from components.platforms.ecs.names import parameter_path
-from components.render.task_definition import register_task_definition_input
-from components.render.task_role import allow
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.render.ecs.task_definition import register_task_definition_input
+from components.render.ecs.task_role import allow
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 IMAGE_PLATFORMS = {"x86_64": docker_build.Platform.LINUX_AMD64, "arm64": docker_build.Platform.LINUX_ARM64}

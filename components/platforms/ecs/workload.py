@@ -19,7 +19,7 @@ import pulumi
 
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
-from components.spec.container_workload import parse_container_workload
+from components.spec.container_workload.workload import parse_container_workload
 from components.spec.errors import InvalidArgumentError
 from components.spec.fargate import (
     FARGATE_MEMORY_BY_VCPU,

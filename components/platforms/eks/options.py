@@ -12,7 +12,7 @@ from typing import Any
 
 from components.cluster_args import ClusterArgs
 from components.platforms.aws.vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZONES
-from components.render.helm_chart import DEFAULT_KUBERNETES_VERSION
+from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
 from components.spec.arg_reader import ArgReader
 
 DEFAULT_INSTANCE_TYPES = ("t3.medium",)

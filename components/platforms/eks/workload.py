@@ -1,6 +1,6 @@
 """The eks platform's Workload: a Helm chart written to disk, installed with `helm.v4.Chart`.
 
-The chart (components/render/helm_chart.py) goes to `.charts/<stack>/<name>` under the program's
+The chart (components/render/helm/chart.py) goes to `.charts/<stack>/<name>` under the program's
 folder: the same spec always writes the same bytes, and a person can `helm template` it. Everything
 known only at deploy time (the image pushed to ECR, Output env values and args, secrets) reaches
 the chart as install values, never as a file.
@@ -27,7 +27,7 @@ import pulumi_kubernetes as k8s
 
 from components.platforms.aws.registry_image import registry_image
 from components.platforms.outputs import WorkloadOutputs
-from components.render.helm_chart import chart_values, internal_url, write_chart
+from components.render.helm.chart import chart_values, internal_url, write_chart
 from components.spec.workload import WorkloadSpec
 
 CHARTS_FOLDER = ".charts"

@@ -14,7 +14,7 @@ import pulumi
 
 from components.spec.arg_reader import ArgReader
 from components.spec.build_context import DEFAULT_DOCKERFILE, BuildContext, is_local_path, parse_build_context
-from components.spec.container_workload_events import (
+from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     ContainerEvent,
     NetworkLoadBalancerEvent,

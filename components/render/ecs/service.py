@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from components.render.task_definition import port_name
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.render.ecs.task_definition import port_name
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 

@@ -6,7 +6,7 @@ either is above its target and in only when both allow it, as Stacktape's scalin
 
 from typing import Any
 
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 SERVICE_NAMESPACE = "ecs"
 SCALABLE_DIMENSION = "ecs:service:DesiredCount"

@@ -8,7 +8,7 @@ from the caller.
 from collections.abc import Sequence
 from typing import Any
 
-from components.spec.container_workload_events import CognitoAuthorizer, HttpApiGatewayEvent, LambdaAuthorizer
+from components.spec.container_workload.events import CognitoAuthorizer, HttpApiGatewayEvent, LambdaAuthorizer
 
 
 def route_key(event: HttpApiGatewayEvent) -> str:

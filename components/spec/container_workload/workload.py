@@ -6,9 +6,8 @@ be plain values; environment values, IAM resources, `connect_to` targets, hook f
 authorizer targets may be Pulumi Outputs. Load balancers, gateways, clusters and file systems are
 the user's component objects, passed through untouched for the platform to wire.
 
-Per-container parsing lives in `container_workload_container`, events in `container_workload_events`,
-capacity in `container_workload_compute`, permissions in `container_workload_access`; this module
-holds the checks across containers and events.
+Per-container parsing lives in `containers`, events in `events`, capacity in `compute`, permissions
+in `access` (all in this package); this module holds the checks across containers and events.
 """
 
 from collections.abc import Mapping
@@ -16,24 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.spec.arg_reader import ArgReader
-from components.spec.container_workload_access import (
+from components.spec.container_workload.access import (
     IamStatementSpec,
     parse_connect_to,
     parse_iam_role_statements,
 )
-from components.spec.container_workload_compute import (
+from components.spec.container_workload.compute import (
     Ec2Resources,
     FargateResources,
     ScalingSpec,
     parse_resources,
     parse_scaling,
 )
-from components.spec.container_workload_container import (
+from components.spec.container_workload.containers import (
     ContainerSpec,
     LoadBalancerHealthCheckSpec,
     parse_container,
 )
-from components.spec.container_workload_events import (
+from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     HttpApiGatewayEvent,
     NetworkLoadBalancerEvent,

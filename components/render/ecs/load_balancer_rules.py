@@ -6,8 +6,8 @@ in from the caller.
 
 from typing import Any
 
-from components.spec.container_workload import LoadBalancedTarget
-from components.spec.container_workload_events import ApplicationLoadBalancerEvent
+from components.spec.container_workload.events import ApplicationLoadBalancerEvent
+from components.spec.container_workload.workload import LoadBalancedTarget
 
 # Redirects count as healthy: many apps answer '/' with a redirect to a login or index page.
 HEALTHY_HTTP_CODES = "200-399"

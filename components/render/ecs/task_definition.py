@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from components.spec.container_workload import ContainerWorkloadSpec
-from components.spec.container_workload_compute import Ec2Resources
-from components.spec.container_workload_container import ContainerSpec
-from components.spec.container_workload_events import ServiceConnectEvent
+from components.spec.container_workload.compute import Ec2Resources
+from components.spec.container_workload.containers import ContainerSpec
+from components.spec.container_workload.events import ServiceConnectEvent
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 NETWORK_MODE = "awsvpc"  # one ENI per task: Fargate needs it, and ALB/NLB target groups use type ip

@@ -2,7 +2,7 @@
 
 This is how Stacktape shifts traffic, and what its hook functions expect (they report back with
 CodeDeploy's PutLifecycleEventHookExecutionStatus). It needs the ECS service on the CODE_DEPLOY
-deployment controller and a CreateDeployment per new task definition; `ecs_service` renders the
+deployment controller and a CreateDeployment per new task definition; `service` renders the
 ECS-native alternative, which needs neither.
 """
 
@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from components.spec.container_workload import ContainerWorkloadSpec, DeploymentSpec
+from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
 
 CONFIG_PREFIX = "CodeDeployDefault.ECS"
 # Stacktape hook -> the AppSpec hook of the same moment ("after traffic shift" is AfterAllowTraffic).

@@ -9,7 +9,7 @@ layer cannot know what an opaque object needs.)
 from collections.abc import Sequence
 from typing import Any
 
-from components.spec.container_workload import ContainerWorkloadSpec
+from components.spec.container_workload.workload import ContainerWorkloadSpec
 
 POLICY_VERSION = "2012-10-17"
 # What ECS Exec needs in the task role for the SSM agent's control and data channels.

@@ -1,0 +1,1 @@
+"""The Helm chart of a `WorkloadSpec` on eks (`chart`)."""
