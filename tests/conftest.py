@@ -1,4 +1,5 @@
-"""Shared fixtures: a Pulumi mocks runner for unit tests, and real-engine helpers for sim tests."""
+"""Shared fixtures for every test folder: real-engine helpers for sim tests (Docker, throwaway
+projects). Importable helpers live in `tests/support`."""
 
 import os
 import shutil
@@ -11,103 +12,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import pulumi
 import pytest
 from pulumi import automation as auto
-from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+from tests.support.docker_state import labelled
+
 sys.path.insert(0, str(ROOT / "scripts"))
-import offline_images  # noqa: E402 (scripts/ is not a package)
-from stack import release_stale_locks  # noqa: E402
-
-# ---------------------------------------------------------------- unit tests under mocks
-
-
-# Outputs the sim providers compute; under mocks each gets a value naming its resource, so a test
-# can follow the wiring (e.g. a replica runs `ref-of:web-image`).
-COMPUTED_OUTPUTS = ("image_ref", "image_id", "url")
-
-
-class EchoMocks(pulumi.runtime.Mocks):
-    """Every resource's outputs are its inputs, so tests see exactly what a component asked for."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        computed = {f: f"{f.split('_')[-1]}-of:{args.name}" for f in COMPUTED_OUTPUTS if f not in args.inputs}
-        return f"{args.name}-id", {**computed, **args.inputs}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
-
-
-@dataclass
-class Registration:
-    type: str
-    name: str
-    parent: str | None
-    inputs: dict[str, Any]
-
-
-class ParentRecordingMonitor(MockMonitor):
-    """The stock mock monitor forgets each resource's parent; tests assert the tree, so keep it."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.parents: dict[str, str] = {}
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        self.parents[response.urn] = request.parent
-        return response
-
-
-def start_mocks(config: dict[str, str] | None = None) -> ParentRecordingMonitor:
-    """Point the Pulumi runtime at fresh mocks; the monitor records every registration."""
-    mocks = EchoMocks()
-    monitor = ParentRecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="containers", stack="unit", preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config({"containers:platform": "sim", **(config or {})})
-    return monitor
-
-
-def registrations(monitor: ParentRecordingMonitor) -> dict[str, Registration]:
-    """Every resource the monitor saw, by name."""
-
-    def name_of(urn: str) -> str | None:
-        return urn.split("::")[-1] if urn and urn in monitor.resources else None
-
-    return {
-        name_of(urn): Registration(
-            type=urn.split("::")[2].split("$")[-1],
-            name=name_of(urn),
-            parent=name_of(monitor.parents.get(urn, "")),
-            inputs=dict(registration.state),
-        )
-        for urn, registration in monitor.get_registered_resources().items()
-    }
-
-
-def run_with_mocks(
-    program: Callable[[], Any], config: dict[str, str] | None = None
-) -> dict[str, Registration]:
-    """Run `program` against mocks; return every registered resource by its name."""
-    monitor = start_mocks(config)
-    _sync_await(run_pulumi_func(program))
-    return registrations(monitor)
-
-
-def refused(program: Callable[[], Any], config: dict[str, str] | None = None) -> Exception:
-    """The InvalidArgumentError `program` raises, after checking that it registered nothing."""
-    from components.spec.errors import InvalidArgumentError
-
-    monitor = start_mocks(config)
-    with pytest.raises(InvalidArgumentError) as caught:
-        _sync_await(run_pulumi_func(program))  # drains registrations already sent, then re-raises
-    assert registrations(monitor) == {}
-    return caught.value
-
+import offline_images
+from stack import release_stale_locks
 
 # ---------------------------------------------------------------- sim tests: real Docker, real engine
 
@@ -191,13 +104,3 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
         project.stack.workspace.remove_stack(project.stack.name)
         leftovers = labelled(docker_client, project.stack_label)
         assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
-
-
-def labelled(docker_client: Any, stack_label: str) -> dict[str, list[str]]:
-    """Everything in Docker carrying the stack's label, by kind."""
-    selector = {"label": f"containers.stack={stack_label}"}
-    return {
-        "containers": [c.name for c in docker_client.containers.list(all=True, filters=selector)],
-        "networks": [n.name for n in docker_client.networks.list(filters=selector)],
-        "images": [t for i in docker_client.images.list(filters=selector) for t in i.tags],
-    }

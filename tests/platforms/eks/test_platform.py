@@ -1,0 +1,701 @@
+"""The eks platform under Pulumi mocks: the resource graph of Clusters and Workloads, and the chart a
+Workload installs, checked by the real helm CLI and the Kubernetes schemas.
+
+`pulumi_mocks.run_with_mocks` echoes inputs as outputs. EKS wiring also goes through outputs that only
+providers and remote components compute (the EKS cluster inside pulumi-eks' component, the VPC's
+subnets, the objects a Helm chart created), so `EksMocks` makes those up; references to resources
+inside remote components are resolved through the monitor like the engine does.
+"""
+
+import json
+import runpy
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import botocore.session
+import pulumi
+import pytest
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.sync_await import _sync_await
+
+import tests.support.pulumi_mocks as pulumi_mocks
+from components import Cluster, InvalidArgumentError, Workload
+from components.cluster import default_cluster
+from components.platforms.eks.load_balancer_controller import POLICY_FILE
+from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
+from tests.support import ROOT
+from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
+from tests.support.pulumi_mocks import EchoMocks, ParentRecordingMonitor, Registration, run_with_mocks
+
+__all__ = ["helm"]  # the fixture, imported so pytest finds it
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+EKS_CONFIG = {"containers:platform": "eks", "aws:region": REGION}
+ENDPOINT = "https://0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com"
+CERTIFICATE = "TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0"
+OIDC_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"
+ALB_HOSTNAME = "k8s-web-0123456789-1234567890.us-east-1.elb.amazonaws.com"
+EXISTING = {"clusterName": "shared-prod", "endpoint": ENDPOINT, "certificate": CERTIFICATE}
+BOTOCORE = botocore.session.get_session()
+# Actions IAM knows that are no API operation ("permission only" in the Service Authorization Reference).
+PERMISSION_ONLY_ACTIONS = {"elasticloadbalancing:SetWebAcl"}
+# IAM action prefix -> botocore services whose operations it covers.
+IAM_PREFIX_SERVICES = {
+    "ec2": ("ec2",),
+    "elasticloadbalancing": ("elbv2", "elb"),
+    "iam": ("iam",),
+    "acm": ("acm",),
+    "cognito-idp": ("cognito-idp",),
+    "waf-regional": ("waf-regional",),
+    "wafv2": ("wafv2",),
+    "shield": ("shield",),
+}
+
+
+def unwrap(value: Any) -> Any:
+    """A deserialized input without its secret wrapper."""
+    return rpc.unwrap_rpc_secret(value) if rpc.is_rpc_secret(value) else value
+
+
+class EksMocks(EchoMocks):
+    """Echoed inputs, plus ARNs and names for AWS resources and what remote components compute."""
+
+    registry: dict[str, MockMonitor.ResourceRegistration]
+    """The monitor's registrations, where resources inside remote components are added."""
+
+    def __init__(self) -> None:
+        self.component_inputs: dict[str, dict[str, Any]] = {}
+        self.computed: dict[str, Callable[[pulumi.runtime.MockResourceArgs], dict[str, Any]]] = {
+            "eks:index:Cluster": self._eks_cluster,
+            "awsx:ec2:Vpc": lambda args: {
+                "vpcId": f"vpc-{args.name}",
+                "publicSubnetIds": [f"subnet-public-{zone}" for zone in "ab"],
+                "privateSubnetIds": [f"subnet-private-{zone}" for zone in "ab"],
+            },
+            "kubernetes:helm.sh/v4:Chart": self._chart,
+            "aws:ecr/repository:Repository": lambda args: {
+                "repositoryUrl": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{args.name}"
+            },
+            "docker-build:index:Image": lambda args: {"ref": f"{args.inputs['tags'][0]}@sha256:{'ab' * 32}"},
+        }
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        resource_id, state = super().new_resource(args)
+        if not args.custom:
+            # A component's outputs are not its inputs (awsx's VPC): keep the inputs for tests apart.
+            self.component_inputs[args.name], state = state, {}
+        if args.typ.startswith("aws:"):
+            service = args.typ.split(":")[1].split("/")[0]
+            state = {"arn": f"arn:aws:{service}::{ACCOUNT}:{args.name}", "name": f"{args.name}-name", **state}
+        computed = self.computed.get(args.typ, lambda _: {})
+        return resource_id, {**state, **computed(args)}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": REGION, "name": REGION}
+        if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return {"userName": "AWS", "password": "token"}
+        return {}
+
+    def _inside(self, component: pulumi.runtime.MockResourceArgs, typ: str, name: str, state: dict) -> dict:
+        """A reference to a resource made inside a remote component, which the SDK resolves by URN."""
+        urn = f"urn:pulumi:unit::containers::{component.typ}${typ}::{name}"
+        self.registry[urn] = MockMonitor.ResourceRegistration(urn, name, state)
+        return {rpc._special_sig_key: rpc._special_resource_sig, "urn": urn, "id": name}
+
+    def _eks_cluster(self, args: pulumi.runtime.MockResourceArgs) -> dict:
+        cluster = {
+            "name": f"{args.name}-0a1b2c3",
+            "endpoint": ENDPOINT,
+            "certificateAuthority": {"data": CERTIFICATE},
+        }
+        return {
+            "eksCluster": self._inside(args, "aws:eks/cluster:Cluster", f"{args.name}-eksCluster", cluster),
+            "oidcProviderArn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_ISSUER}",
+            "oidcIssuer": OIDC_ISSUER,
+        }
+
+    def _chart(self, args: pulumi.runtime.MockResourceArgs) -> dict:
+        """The objects a chart made; only an Ingress matters to the platform."""
+        if not unwrap(args.inputs["values"])["ingress"]["enabled"]:
+            return {"resources": []}
+        namespace, name = args.inputs["namespace"], args.inputs["name"]
+        ingress = {
+            "metadata": {"name": name, "namespace": namespace},
+            "status": {"loadBalancer": {"ingress": [{"hostname": ALB_HOSTNAME}]}},
+        }
+        typ = "kubernetes:networking.k8s.io/v1:Ingress"
+        return {"resources": [self._inside(args, typ, f"{args.name}:{namespace}/{name}", ingress)]}
+
+
+class EksMonitor(ParentRecordingMonitor):
+    """Shares its registrations with the mocks and keeps each resource's provider reference."""
+
+    latest: ClassVar["EksMonitor"]
+
+    def __init__(self, mocks: EksMocks) -> None:
+        super().__init__(mocks)
+        mocks.registry = self.resources
+        self.providers: dict[str, str] = {}
+        """Provider reference of each resource, by name."""
+        self.dependencies: dict[str, list[str]] = {}
+        """Names of the resources each resource waits for."""
+        EksMonitor.latest = self
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if response.urn not in self.resources:  # the stack itself
+            return response
+        registration = self.resources[response.urn]
+        inputs = self.mocks.component_inputs.get(request.name, {})
+        self.resources[response.urn] = registration._replace(state={**inputs, **registration.state})
+        self.providers[request.name] = request.provider
+        self.dependencies[request.name] = [urn.split("::")[-1] for urn in request.dependencies]
+        return response
+
+
+@dataclass
+class Graph:
+    """What a program registered: resources by name, with their providers and dependencies."""
+
+    resources: dict[str, Registration]
+    monitor: EksMonitor
+
+    def __getitem__(self, name: str) -> Registration:
+        return self.resources[name]
+
+    def of_type(self, type_: str) -> dict[str, Registration]:
+        return {name: r for name, r in self.resources.items() if r.type == type_}
+
+    def provider_of(self, name: str) -> str:
+        """The name of the provider resource `name` was registered with."""
+        return self.monitor.providers[name].split("::")[-2]
+
+    def dependencies_of(self, name: str) -> list[str]:
+        return self.monitor.dependencies[name]
+
+
+Run = Callable[..., Graph]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
+    """`run(program, config=None)` on the eks platform, in a fresh folder (charts are written there).
+
+    `run_with_mocks` makes its mocks and monitor by name: swap in the EKS-aware ones."""
+    monkeypatch.setattr(pulumi_mocks, "EchoMocks", EksMocks)
+    monkeypatch.setattr(pulumi_mocks, "ParentRecordingMonitor", EksMonitor)
+    monkeypatch.chdir(tmp_path)
+
+    def run_eks(program: Callable[[], Any], config: dict[str, str] | None = None) -> Graph:
+        resources = run_with_mocks(program, {**EKS_CONFIG, **(config or {})})
+        return Graph(resources, EksMonitor.latest)
+
+    return run_eks
+
+
+def value(output: pulumi.Output[Any]) -> Any:
+    return _sync_await(output.future())
+
+
+def hello() -> None:
+    Workload(
+        "hello",
+        {"image": "hashicorp/http-echo", "port": 5678, "public": True, "args": ["-text=hello, wingnuts!"]},
+    )
+
+
+def trust_statement(role: Registration) -> dict[str, Any]:
+    [statement] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    return statement
+
+
+# --- which cluster a workload runs on ---------------------------------------------------------
+
+
+def test_a_workload_without_cluster_gets_one_for_the_app_with_a_warning(
+    run: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    def program() -> None:
+        hello()
+        Workload("worker", {"image": "busybox:1.36", "args": ["sleep", "infinity"]})
+
+    graph = run(program)
+    assert [name for name in graph.of_type("containers:index:Cluster")] == ["app"]
+    expected = {
+        "app-vpc": "awsx:ec2:Vpc",
+        "app-eks": "eks:index:Cluster",
+        "app-nodes": "aws:eks/nodeGroup:NodeGroup",
+        "app-lb-controller": "kubernetes:helm.sh/v3:Release",
+        "app-kubernetes": "pulumi:providers:kubernetes",
+        "app-namespace": "kubernetes:core/v1:Namespace",
+    }
+    assert {name: graph[name].type for name in expected} == expected
+    assert all(graph[name].parent == "app" for name in expected)
+    assert graph["hello-chart"].type == "kubernetes:helm.sh/v4:Chart"
+    assert graph["hello-chart"].parent == "hello"
+    assert graph["worker-chart"].parent == "worker"
+    [warning] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "No cluster given: creating an EKS cluster 'app'" in warning.getMessage()
+    assert "containers:eks" in warning.getMessage() and "scripts/eks-values" in warning.getMessage()
+
+
+def test_config_names_an_existing_cluster_and_nothing_but_a_namespace_is_created(
+    run: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    clusters: list[Cluster] = []
+
+    def program() -> None:
+        hello()
+        clusters.append(default_cluster())
+
+    graph = run(program, {"containers:eks": json.dumps(EXISTING)})
+    created = {r.type for r in graph.resources.values()}
+    assert not created & {"eks:index:Cluster", "awsx:ec2:Vpc", "aws:eks/nodeGroup:NodeGroup"}
+    assert not created & {"kubernetes:helm.sh/v3:Release", "aws:iam/role:Role", "aws:iam/policy:Policy"}
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    config = json.loads(graph["app-kubernetes"].inputs["kubeconfig"])
+    assert config["clusters"] == [
+        {"name": "shared-prod", "cluster": {"server": ENDPOINT, "certificate-authority-data": CERTIFICATE}}
+    ]
+    [user] = config["users"]
+    assert user["user"]["exec"]["command"] == "aws"
+    assert user["user"]["exec"]["args"] == [
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "shared-prod",
+        "--region",
+        REGION,
+        "--output",
+        "json",
+    ]
+    assert graph.provider_of("hello-chart") == "app-kubernetes"
+    assert graph.provider_of("app-namespace") == "app-kubernetes"
+    assert graph.dependencies_of("hello-chart") == ["app-namespace"]  # no controller of ours to wait for
+    [cluster] = clusters
+    assert value(cluster.cluster_name) == "shared-prod"
+    assert value(cluster.endpoint) == ENDPOINT
+    assert value(cluster.certificate) == CERTIFICATE
+    assert value(cluster.kubeconfig) == graph["app-kubernetes"].inputs["kubeconfig"]
+
+
+def test_a_cluster_given_to_a_workload_is_used_and_no_default_is_made(
+    run: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    def program() -> None:
+        shared = Cluster("shared", {"desired_nodes": 3})
+        Workload("web", {"image": "nginx:1.27", "port": 80, "cluster": shared})
+
+    # The config names the default cluster only; an explicit Cluster is always made.
+    graph = run(program, {"containers:eks": json.dumps(EXISTING)})
+    assert list(graph.of_type("containers:index:Cluster")) == ["shared"]
+    assert graph["shared-eks"].parent == "shared"
+    assert graph.provider_of("web-chart") == "shared-kubernetes"
+    assert "lb-controller" in " ".join(graph.dependencies_of("web-chart"))
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "allowed"),
+    [
+        ({"clusterName": "x", "endpoint": ENDPOINT}, "certificate", "scripts/eks-values"),
+        ({**EXISTING, "clusterName": ""}, "clusterName", "scripts/eks-values"),
+        ({**EXISTING, "region": "eu-west-1"}, "region", "one of the keys clusterName, endpoint, certificate"),
+        ({**EXISTING, "endpoint": "0123.gr7.us-east-1.eks.amazonaws.com"}, "endpoint", "https://"),
+    ],
+)
+def test_a_bad_existing_cluster_config_is_refused(
+    run: Run, config: dict[str, str], field: str, allowed: str
+) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        run(hello, {"containers:eks": json.dumps(config)})
+    assert caught.value.field == f"containers:eks (stack config).{field}"
+    assert allowed in caught.value.allowed
+
+
+# --- the cluster made for the app ------------------------------------------------------------
+
+
+def test_vpc_spans_two_zones_with_subnets_tagged_for_the_load_balancer_controller(run: Run) -> None:
+    vpc = run(hello)["app-vpc"].inputs
+    assert vpc["numberOfAvailabilityZones"] == 2
+    assert vpc["cidrBlock"] == "10.0.0.0/16"
+    assert vpc["natGateways"] == {"strategy": "Single"}
+    tags = {spec["type"]: spec["tags"] for spec in vpc["subnetSpecs"]}
+    assert tags == {
+        "Public": {"kubernetes.io/role/elb": "1"},
+        "Private": {"kubernetes.io/role/internal-elb": "1"},
+    }
+
+
+def test_eks_control_plane_runs_in_the_vpc_with_an_oidc_provider(run: Run) -> None:
+    graph = run(hello)
+    cluster = graph["app-eks"].inputs
+    assert cluster["version"] == DEFAULT_KUBERNETES_VERSION == "1.35"
+    assert cluster["vpcId"] == "vpc-app-vpc"
+    assert cluster["publicSubnetIds"] == ["subnet-public-a", "subnet-public-b"]
+    assert cluster["privateSubnetIds"] == ["subnet-private-a", "subnet-private-b"]
+    assert cluster["createOidcProvider"] is True
+    assert cluster["authenticationMode"] == "API"
+    assert cluster["skipDefaultNodeGroup"] is True
+    assert cluster["nodeAssociatePublicIpAddress"] is False
+    assert "fargate" not in cluster
+
+
+def test_managed_node_group_sizes_and_role(run: Run) -> None:
+    def program() -> None:
+        Cluster(
+            "c",
+            {
+                "node_instance_types": ["m6i.large"],
+                "desired_nodes": 4,
+                "min_nodes": 2,
+                "max_nodes": 6,
+                "kubernetes_version": "1.34",
+            },
+        )
+
+    graph = run(program)
+    nodes = graph["c-nodes"].inputs
+    assert nodes["scalingConfig"] == {"desiredSize": 4, "minSize": 2, "maxSize": 6}
+    assert nodes["instanceTypes"] == ["m6i.large"]
+    assert nodes["amiType"] == "AL2023_x86_64_STANDARD"
+    assert nodes["clusterName"] == "c-eks-0a1b2c3"  # the EKS cluster inside pulumi-eks' component
+    assert nodes["subnetIds"] == ["subnet-private-a", "subnet-private-b"]
+    assert nodes["nodeRoleArn"] == graph["c-node-role"].inputs["arn"]
+    assert trust_statement(graph["c-node-role"])["Principal"] == {"Service": "ec2.amazonaws.com"}
+    attached = {
+        r.inputs["policyArn"].rsplit("/", 1)[-1]
+        for r in graph.resources.values()
+        if r.inputs.get("role") == "c-node-role-name"
+    }
+    assert attached == {
+        "AmazonEKSWorkerNodePolicy",
+        "AmazonEKS_CNI_Policy",
+        "AmazonEC2ContainerRegistryReadOnly",
+    }
+    assert {"c-node-worker", "c-node-cni", "c-node-ecr"} <= set(graph.dependencies_of("c-nodes"))
+    assert graph["c-eks"].inputs["version"] == "1.34"
+
+
+def test_fargate_replaces_the_node_group(run: Run) -> None:
+    graph = run(lambda: Cluster("c", {"fargate": True}))
+    assert not graph.of_type("aws:eks/nodeGroup:NodeGroup")
+    selectors = graph["c-eks"].inputs["fargate"]["selectors"]
+    assert selectors == [{"namespace": "kube-system"}, {"namespace": "containers-unit"}]
+    # The controller needs somewhere to run: the cluster and its Fargate profile.
+    assert "c-eks" in graph.dependencies_of("c-lb-controller")
+
+
+def test_load_balancer_controller_assumes_its_role_through_irsa(run: Run) -> None:
+    graph = run(hello)
+    statement = trust_statement(graph["app-lb-controller-role"])
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Principal"] == {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_ISSUER}"}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            f"{OIDC_ISSUER}:sub": "system:serviceaccount:kube-system:aws-load-balancer-controller",
+            f"{OIDC_ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
+    attachment = graph["app-lb-controller-permissions"].inputs
+    assert attachment["role"] == "app-lb-controller-role-name"
+    assert attachment["policyArn"] == graph["app-lb-controller-policy"].inputs["arn"]
+
+    release = graph["app-lb-controller"].inputs
+    assert (release["chart"], release["version"]) == ("aws-load-balancer-controller", "1.17.1")
+    assert release["repositoryOpts"] == {"repo": "https://aws.github.io/eks-charts"}
+    assert release["namespace"] == "kube-system"
+    assert release["values"] == {
+        "clusterName": "app-eks-0a1b2c3",
+        "region": REGION,
+        "vpcId": "vpc-app-vpc",
+        "serviceAccount": {
+            "create": True,
+            "name": "aws-load-balancer-controller",
+            "annotations": {"eks.amazonaws.com/role-arn": graph["app-lb-controller-role"].inputs["arn"]},
+        },
+    }
+    assert graph.provider_of("app-lb-controller") == "app-kubernetes"
+    assert {"app-nodes", "app-lb-controller-permissions"} <= set(graph.dependencies_of("app-lb-controller"))
+    # Workloads wait for its webhooks.
+    assert "app-lb-controller" in graph.dependencies_of("hello-chart")
+
+
+def test_controller_policy_is_aws_iam_policy_json_with_real_actions(run: Run) -> None:
+    policy_text = run(hello)["app-lb-controller-policy"].inputs["policy"]
+    assert policy_text == POLICY_FILE.read_text(encoding="utf-8")
+    document = json.loads(policy_text)
+    assert document["Version"] == "2012-10-17"
+    actions = {action for s in document["Statement"] for action in s["Action"]}
+    # What the controller cannot work without: make ALBs, their target groups and listeners.
+    assert {
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:RegisterTargets",
+        "ec2:CreateSecurityGroup",
+        "ec2:DescribeSubnets",
+        "acm:DescribeCertificate",
+    } <= actions
+    # Every action is an operation of the AWS service it names (botocore's service models).
+    unknown = []
+    for action in sorted(actions):
+        prefix, operation = action.split(":")
+        models = [BOTOCORE.get_service_model(service) for service in IAM_PREFIX_SERVICES[prefix]]
+        assert all(prefix in (m.metadata.get("signingName"), m.endpoint_prefix) for m in models), prefix
+        if action not in PERMISSION_ONLY_ACTIONS and not any(operation in m.operation_names for m in models):
+            unknown.append(action)
+    assert unknown == []
+
+
+def test_cluster_outputs_come_from_the_eks_cluster(run: Run) -> None:
+    clusters: list[Cluster] = []
+    graph = run(lambda: clusters.append(Cluster("c")))
+    [cluster] = clusters
+    assert value(cluster.cluster_name) == "c-eks-0a1b2c3"
+    assert value(cluster.endpoint) == ENDPOINT
+    assert value(cluster.certificate) == CERTIFICATE
+    config = json.loads(value(cluster.kubeconfig))
+    assert config == json.loads(graph["c-kubernetes"].inputs["kubeconfig"])
+    assert config["clusters"][0]["cluster"] == {"server": ENDPOINT, "certificate-authority-data": CERTIFICATE}
+    assert "--cluster-name" in config["users"][0]["user"]["exec"]["args"]
+    assert set(cluster.resources) == {
+        "provider",
+        "namespace",
+        "load_balancer_controller",
+        "eks_cluster",
+        "vpc",
+        "node_group",
+    }
+
+
+def test_without_load_balancer_controller(run: Run) -> None:
+    def program() -> None:
+        Workload(
+            "web",
+            {"image": "nginx:1.27", "port": 80, "cluster": Cluster("c", {"load_balancer_controller": False})},
+        )
+
+    graph = run(program)
+    assert not graph.of_type("kubernetes:helm.sh/v3:Release")
+    assert not graph.of_type("aws:iam/policy:Policy")
+    assert graph.dependencies_of("web-chart") == ["c-namespace"]
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"min_nodes": 4, "max_nodes": 3}, "min_nodes"),
+        ({"desired_nodes": 5}, "desired_nodes"),
+        ({"desired_nodes": 0}, "desired_nodes"),
+        ({"node_instance_types": []}, "node_instance_types"),
+        ({"fargate": True, "desired_nodes": 2}, "desired_nodes"),
+        ({"kubernetes_version": "1.35.2"}, "kubernetes_version"),
+        ({"vpc_cidr": "10.0.0.0/24"}, "vpc_cidr"),
+        ({"vpc_cidr": "10.0.0.1/16x"}, "vpc_cidr"),
+        ({"nat_gateways": "None"}, "nat_gateways"),
+        ({"availability_zones": 1}, "availability_zones"),
+        ({"desired_node": 2}, "desired_node"),
+    ],
+)
+def test_bad_cluster_args_are_refused_before_any_aws_resource(
+    run: Run, args: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        run(lambda: Cluster("c", args))
+    assert (caught.value.component, caught.value.resource, caught.value.field) == ("Cluster", "c", field)
+    assert EksMonitor.latest.resources == {}, "not even the Cluster component registers"
+
+
+# --- the workload's chart ---------------------------------------------------------------------
+
+
+def test_chart_is_written_to_the_stack_folder_and_installed_in_the_namespace(
+    run: Run, tmp_path: Path
+) -> None:
+    graph = run(
+        lambda: Workload(
+            "web",
+            {
+                "name": "shop",
+                "image": "nginx:1.27",
+                "port": 8080,
+                "public": True,
+                "readiness": "/healthz",
+                "replicas": 3,
+                "args": ["-g", pulumi.Output.from_input("daemon off;")],
+            },
+        )
+    )
+    chart = graph["web-chart"].inputs
+    assert chart["chart"] == str(tmp_path / ".charts" / "unit" / "shop")
+    assert (tmp_path / ".charts" / "unit" / "shop" / "Chart.yaml").is_file()
+    assert (chart["name"], chart["namespace"]) == ("shop", "containers-unit")
+    assert graph["app-namespace"].inputs["metadata"] == {"name": "containers-unit"}
+    values = unwrap(chart["values"])
+    assert values["image"] == "nginx:1.27"
+    assert (values["port"], values["readiness"], values["replicas"]) == (8080, "/healthz", 3)
+    assert values["args"] == ["-g", "daemon off;"]
+    assert values["ingress"]["enabled"] is True
+    assert graph.provider_of("web-chart") == "app-kubernetes"
+
+
+def test_secret_env_goes_to_secret_values_and_never_to_disk(run: Run, tmp_path: Path) -> None:
+    password = "hunter2-Secret!"
+
+    def program() -> None:
+        echo = Workload("echo", {"image": "hashicorp/http-echo", "port": 5678})
+        Workload(
+            "api",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                "env": {
+                    "MODE": "prod",
+                    "ECHO_URL": echo.internal_url,
+                    "DB_PASSWORD": pulumi.Output.secret(password),
+                },
+            },
+        )
+
+    graph = run(program)
+    values = graph["api-chart"].inputs["values"]
+    assert rpc.is_rpc_secret(values), "values holding a secret must be stored as a secret"
+    values = unwrap(values)
+    # Another workload's URL is an Output but no secret: it stays a plain variable, as on sim.
+    assert values["env"] == {"MODE": "prod", "ECHO_URL": "http://echo.containers-unit.svc.cluster.local:5678"}
+    assert values["secretEnv"] == {"DB_PASSWORD": password}
+    assert not rpc.is_rpc_secret(graph["echo-chart"].inputs["values"])
+    written = [p.read_text() for p in (tmp_path / ".charts").rglob("*") if p.is_file()]
+    assert written and not any(password in text for text in written)
+
+
+def test_urls(run: Run) -> None:
+    workloads: dict[str, Workload] = {}
+
+    def program() -> None:
+        workloads["web"] = Workload("web", {"image": "nginx:1.27", "port": 80, "public": True})
+        workloads["shop"] = Workload(
+            "shop",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                "public": True,
+                "domain": {
+                    "host": "shop.example.com",
+                    "certificate_arn": "arn:aws:acm:us-east-1:1:certificate/x",
+                },
+            },
+        )
+        workloads["api"] = Workload("api", {"image": "nginx:1.27", "port": 8080})
+        workloads["job"] = Workload("job", {"image": "busybox:1.36"})
+
+    run(program)
+    web, shop, api, job = (workloads[name] for name in ("web", "shop", "api", "job"))
+    assert value(web.public_url) == f"http://{ALB_HOSTNAME}"
+    assert value(shop.public_url) == "https://shop.example.com"
+    assert value(api.public_url) is None
+    assert value(api.internal_url) == "http://api.containers-unit.svc.cluster.local:8080"
+    assert value(job.internal_url) is None
+    assert value(web.image_ref) == "nginx:1.27"
+    assert web.resources["ingress"] is not None and api.resources["ingress"] is None
+    ingress = value(web.resources["ingress"])
+    assert value(ingress.status.load_balancer.ingress[0].hostname) == ALB_HOSTNAME
+
+
+def test_a_build_folder_is_pushed_to_ecr_for_amd64_nodes(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "Dockerfile").write_text("FROM scratch\n")
+    workloads: list[Workload] = []
+    graph = run(lambda: workloads.append(Workload("backend", {"image": "./backend", "port": 3000})))
+    image = graph["backend-image"].inputs
+    assert image["platforms"] == ["linux/amd64"]
+    assert image["push"] is True
+    [tag] = image["tags"]
+    assert tag.startswith(f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-repository:")
+    assert graph["backend-repository"].parent == "backend"
+    [workload] = workloads
+    assert unwrap(graph["backend-chart"].inputs["values"])["image"] == value(workload.image_ref)
+    assert value(workload.image_ref).startswith(f"{tag}@sha256:")
+
+
+def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
+    run: Run, helm: str, tmp_path: Path
+) -> None:
+    """The exact chart on disk and values the platform installs, through the real validators."""
+    password = "s3cr3t"
+    graph = run(
+        lambda: Workload(
+            "web",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                "public": True,
+                "readiness": "/healthz",
+                "replicas": 2,
+                "env": {"MODE": "prod", "TOKEN": pulumi.Output.secret(password)},
+                "scaling": {"min_instances": 2, "max_instances": 5},
+            },
+        )
+    )
+    chart = graph["web-chart"].inputs
+    values_file = tmp_path / "install-values.json"
+    values_file.write_text(json.dumps(unwrap(chart["values"])))
+    helm_lint(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
+    objects = helm_template(
+        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
+    )
+    for obj in objects:
+        validate_strictly(obj)
+    kinds = sorted(obj["kind"] for obj in objects)
+    assert kinds == [
+        "Deployment",
+        "HorizontalPodAutoscaler",
+        "Ingress",
+        "PodDisruptionBudget",
+        "Secret",
+        "Service",
+    ]
+    assert {obj["metadata"]["namespace"] for obj in objects} == {"containers-unit"}
+    [ingress] = [obj for obj in objects if obj["kind"] == "Ingress"]
+    annotations = ingress["metadata"]["annotations"]
+    assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/healthz"
+    assert annotations["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
+    assert annotations["alb.ingress.kubernetes.io/target-type"] == "ip"
+    [deployment] = [obj for obj in objects if obj["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item for item in container["env"]}
+    assert env["MODE"] == {"name": "MODE", "value": "prod"}
+    assert env["TOKEN"]["valueFrom"]["secretKeyRef"]["key"] == "TOKEN"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+
+
+# --- the root program, unchanged --------------------------------------------------------------
+
+
+def test_the_microservices_example_runs_unchanged_on_eks(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The program `make up` deploys on sim is the one the `dev` stack deploys on EKS."""
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "examples" / "microservices", app)
+    monkeypatch.chdir(app)  # `./backend` is relative to the program's folder, as in `pulumi up`
+
+    graph = run(lambda: runpy.run_path("__main__.py"))
+
+    echo, backend = (
+        unwrap(graph["echo-chart"].inputs["values"]),
+        unwrap(graph["backend-chart"].inputs["values"]),
+    )
+    assert echo["ingress"]["enabled"] is False and backend["ingress"]["enabled"] is True
+    assert echo["args"] == ["-text=hello, wingnuts!"]
+    assert backend["env"] == {"ECHO_URL": "http://echo.containers-unit.svc.cluster.local:5678"}
+    assert graph["backend-image"].type == "docker-build:index:Image"  # ./backend is built and pushed
+    assert "echo-image" not in graph.resources

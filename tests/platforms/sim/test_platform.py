@@ -1,0 +1,178 @@
+"""The sim platform's resource graph, under Pulumi mocks (no Docker, no engine)."""
+
+import base64
+import pickle
+from pathlib import Path
+
+import dill
+import pulumi
+import pytest
+
+from components import Cluster, Workload
+from tests.support.pulumi_mocks import refused, run_with_mocks
+
+DYNAMIC = "pulumi-python:dynamic:Resource"
+
+
+def hello() -> None:
+    Workload(
+        "hello",
+        {"image": "hashicorp/http-echo", "port": 5678, "public": True, "args": ["-text=hello, wingnuts!"]},
+    )
+
+
+def test_public_workload_tree_reads_like_the_architecture() -> None:
+    resources = run_with_mocks(hello)
+    assert resources["hello"].type == "containers:index:Workload"
+    assert resources["app"].type == "containers:index:Cluster"
+    children = {name for name, r in resources.items() if r.parent == "hello"}
+    assert children == {"hello-image", "hello-replica-1", "hello-ingress-image", "hello-ingress"}
+    assert resources["app-network"].parent == "app"
+    assert all(resources[name].type == DYNAMIC for name in children | {"app-network"})
+
+
+def test_replica_runs_the_image_with_args_on_the_stack_network() -> None:
+    resources = run_with_mocks(hello)
+    replica = resources["hello-replica-1"].inputs
+    assert replica["image_ref"] == "ref-of:hello-image"
+    assert replica["image_id"] == "id-of:hello-image"
+    assert replica["command"] == ["-text=hello, wingnuts!"]
+    assert replica["alias"] == "hello"
+    assert replica["port"] == 5678
+    assert replica["network"] == resources["app-network"].inputs["name"] == "containers-unit-app"
+    assert replica["labels"]["containers.stack"] == "containers/unit"
+    assert resources["hello-image"].inputs["reference"] == "hashicorp/http-echo"
+
+
+def test_private_workload_publishes_nothing() -> None:
+    urls = {}
+
+    def program() -> None:
+        echo = Workload("echo", {"image": "hashicorp/http-echo", "port": 5678})
+        urls["public"], urls["internal"] = echo.public_url, echo.internal_url
+
+    resources = run_with_mocks(program)
+    assert "echo-ingress" not in resources
+    assert not any("ingress" in name for name in resources)
+
+    @pulumi.runtime.test
+    def check():
+        return pulumi.Output.all(urls["public"], urls["internal"]).apply(lambda values: assert_urls(*values))
+
+    def assert_urls(public: str | None, internal: str | None) -> None:
+        assert public is None
+        assert internal == "http://echo:5678"
+
+    check()
+
+
+def test_replicas_share_one_alias_and_the_ingress_waits_for_them() -> None:
+    def program() -> None:
+        Workload(
+            "api", {"image": "nginx", "port": 80, "public": True, "replicas": 3, "readiness": "/healthz"}
+        )
+
+    resources = run_with_mocks(program)
+    replicas = [resources[f"api-replica-{i}"].inputs for i in (1, 2, 3)]
+    assert {r["alias"] for r in replicas} == {"api"}
+    assert {r["labels"]["containers.replica"] for r in replicas} == {"1", "2", "3"}
+    assert "api-replica-4" not in resources
+    ingress = resources["api-ingress"].inputs
+    assert ingress["readiness"] == "/healthz"
+    assert ingress["slots"] >= 3
+
+
+def test_scaling_floor_decides_the_replica_count_on_sim() -> None:
+    def program() -> None:
+        Workload("api", {"image": "nginx", "scaling": {"min_instances": 2, "max_instances": 5}})
+
+    resources = run_with_mocks(program)
+    assert {"api-replica-1", "api-replica-2"} <= resources.keys()
+    assert "api-replica-3" not in resources
+
+
+def test_resources_become_docker_limits() -> None:
+    def program() -> None:
+        Workload("api", {"image": "nginx", "resources": {"cpu": 0.5, "memory": 256}})
+
+    replica = run_with_mocks(program)["api-replica-1"].inputs
+    assert replica["nano_cpus"] == 500_000_000
+    assert replica["memory_mib"] == 256
+
+
+def test_build_folder_image_is_tagged_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "Dockerfile").write_text("FROM scratch\n")
+    monkeypatch.chdir(tmp_path)
+
+    def program() -> None:
+        Workload("backend", {"image": "./backend", "port": 3000})
+
+    image = run_with_mocks(program)["backend-image"].inputs
+    assert "reference" not in image
+    assert image["context"] == str((tmp_path / "backend").resolve())
+    assert image["repository"] == "containers-unit-backend"
+    assert len(image["content_hash"]) == 64
+
+
+def test_workloads_share_the_default_cluster_or_use_the_one_given() -> None:
+    def program() -> None:
+        Workload("a", {"image": "nginx"})
+        Workload("b", {"image": "nginx"})
+        shared = Cluster("shared")
+        Workload("c", {"image": "nginx", "cluster": shared})
+
+    resources = run_with_mocks(program)
+    clusters = [name for name, r in resources.items() if r.type == "containers:index:Cluster"]
+    assert sorted(clusters) == ["app", "shared"]
+    assert resources["a-replica-1"].inputs["network"] == resources["b-replica-1"].inputs["network"]
+    assert resources["c-replica-1"].inputs["network"] == "containers-unit-shared"
+
+
+def test_every_dynamic_provider_survives_pickling() -> None:
+    """The engine runs providers from their serialized form: an unpicklable one fails only at `up`."""
+    resources = run_with_mocks(hello)
+    for name, registration in resources.items():
+        if registration.type != DYNAMIC:
+            continue
+        serialized = registration.inputs["__provider"]
+        # The engine stores the provider as a secret: {<secret signature>: ..., "value": <base64>}.
+        provider = dill.loads(base64.b64decode(serialized["value"]))
+        assert type(provider).__module__.startswith("sim_provider."), name
+        pickle.dumps(provider)
+
+
+def test_unknown_platform_is_refused_before_anything_is_registered() -> None:
+    error = refused(hello, config={"containers:platform": "k8s"})
+    assert error.field == "containers:platform (stack config)"
+    assert "sim, eks, ecs" in str(error)
+
+
+def test_bad_input_registers_nothing() -> None:
+    error = refused(lambda: Workload("bad", {"image": "nginx", "public": True}))
+    assert error.field == "public"
+
+
+def test_a_sim_program_never_imports_the_cloud_sdks() -> None:
+    """Each AWS SDK costs about half a second to import: sim `up` must not pay for it."""
+    import subprocess
+    import sys
+
+    cloud = ("pulumi_aws", "pulumi_eks", "pulumi_kubernetes", "pulumi_docker_build")
+    probe = (
+        "import sys; from components import Workload, Cluster; import components.platforms.sim; "
+        f"print(sorted(m for m in sys.modules if m.startswith({cloud!r})))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_an_unknown_probe_mode_is_refused_before_anything_registers() -> None:
+    error = refused(hello, config={"containers:simProbeFrom": "sideways"})
+    assert error.field == "containers:simProbeFrom (stack config)"
+    assert error.allowed == "auto, host, network"
+
+
+def test_replicas_carry_the_probe_mode_and_prober_image() -> None:
+    replica = run_with_mocks(hello, config={"containers:simProbeFrom": "network"})["hello-replica-1"].inputs
+    assert (replica["probe_from"], replica["prober_image"]) == ("network", "busybox:1.36")

@@ -1,0 +1,77 @@
+"""What a ContainerWorkload may reach: `connect_to` targets and `iam_role_statements`.
+
+Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
+the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
+from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+
+from tests.support.bad_container_workloads import BAD_ACCESS
+from tests.support.container_workload_args import BUCKET, assert_one_clear_error, parse, workload
+from tests.support.stacktape_examples import DOC_2_VCPU, build
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "fragments"),
+    [case[1:] for case in BAD_ACCESS],
+    ids=[case[0] for case in BAD_ACCESS],
+)
+def test_bad_configuration_is_one_clear_error(
+    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
+) -> None:
+    assert_one_clear_error(args, field, fragments)
+
+
+def test_connect_to_snippet() -> None:
+    spec = parse(
+        {
+            "containers": [{"name": "apiContainer", "build": build()}],
+            "connect_to": [BUCKET, "aws:ses"],
+            "resources": {"cpu": 0.25, "memory": 512},
+        },
+        "myContainerWorkload",
+    )
+    assert spec.connect_to == (BUCKET, "aws:ses")
+    assert spec.containers[0].name == "apiContainer"
+
+
+def test_connect_to_accepts_an_output() -> None:
+    target = pulumi.Output.from_input(BUCKET)
+    assert parse(workload(connect_to=[target])).connect_to == (target,)
+
+
+def test_iam_role_statements_snippet() -> None:
+    topic_arn = pulumi.Output.from_input("arn:aws:sns:eu-west-1:123456789012:NotificationTopic")
+    spec = parse(
+        {
+            "containers": [{"name": "apiContainer", "build": build()}],
+            "iam_role_statements": [{"resource": [topic_arn], "effect": "Allow", "action": ["sns:Publish"]}],
+            "resources": DOC_2_VCPU,
+        },
+        "myContainerWorkload",
+    )
+    (statement,) = spec.iam_role_statements
+    assert (statement.effect, statement.action, statement.resource) == (
+        "Allow",
+        ("sns:Publish",),
+        (topic_arn,),
+    )
+    default_effect = parse(
+        workload(
+            iam_role_statements=[
+                {
+                    "action": ["s3:Get*"],
+                    "resource": ["*"],
+                    "sid": "ReadAll",
+                    "condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+                }
+            ]
+        )
+    ).iam_role_statements[0]
+    assert default_effect.effect == "Allow"  # Stacktape's default
+    assert default_effect.sid == "ReadAll" and default_effect.condition["StringEquals"]

@@ -1,0 +1,71 @@
+"""The real offline validators of Helm charts: the helm CLI (built by scripts/install-helm.sh) and
+kubernetes-validate's Kubernetes schemas. Shared by the chart tests and the eks platform tests."""
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
+from tests.support import ROOT
+
+REPO = ROOT
+NAMESPACE = "apps"
+RELEASE = "release-1"
+
+
+@pytest.fixture(scope="session")
+def helm() -> str:
+    explicit = os.environ.get("HELM")
+    if explicit:
+        if not Path(explicit).is_file():
+            pytest.fail(f"HELM={explicit} does not exist")
+        return explicit
+    found = sorted(REPO.glob(".tools/helm/*/helm"), key=lambda p: _version_key(p.parent.name))
+    if not found:
+        pytest.fail(f"helm not found under {REPO}/.tools/helm: run scripts/install-helm.sh (or set HELM)")
+    return str(found[-1])
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+def _run(command: list[str]) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def _values_args(values_file: Path | None) -> list[str]:
+    return [] if values_file is None else ["--values", str(values_file)]
+
+
+def helm_lint(helm: str, chart: Path, values_file: Path | None = None, namespace: str = NAMESPACE) -> None:
+    """`helm lint --strict`: fails on warnings too."""
+    command = [helm, "lint", "--strict", str(chart), "--namespace", namespace]
+    _run([*command, "--kube-version", DEFAULT_KUBERNETES_VERSION, *_values_args(values_file)])
+
+
+def helm_template(
+    helm: str,
+    chart: Path,
+    values_file: Path | None = None,
+    namespace: str = NAMESPACE,
+    release: str = RELEASE,
+) -> list[dict[str, Any]]:
+    """The objects `helm template` renders, as a cluster of DEFAULT_KUBERNETES_VERSION would get them."""
+    command = [helm, "template", release, str(chart), "--namespace", namespace]
+    output = _run([*command, "--kube-version", DEFAULT_KUBERNETES_VERSION, *_values_args(values_file)])
+    return [doc for doc in yaml.safe_load_all(output) if doc]
+
+
+def validate_strictly(obj: dict[str, Any], version: str = DEFAULT_KUBERNETES_VERSION) -> None:
+    """Validate against the schemas of exactly `version` (kubernetes-validate silently falls back)."""
+    used = kubernetes_validate.validate(obj, version, strict=True)
+    assert used == version, f"{obj['kind']} validated against {used}, not {version}"
