@@ -81,6 +81,13 @@ def parse(args: dict[str, Any], name: str = "api") -> Any:
     return parse_container_workload(name, args)
 
 
+def each_bad_case(table: list[BadCase]) -> pytest.MarkDecorator:
+    """Parametrize a test with `args`, `field` and `fragments` from each row of `table`, by case name."""
+    return pytest.mark.parametrize(
+        ("args", "field", "fragments"), [case[1:] for case in table], ids=[case[0] for case in table]
+    )
+
+
 def assert_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:

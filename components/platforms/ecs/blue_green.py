@@ -5,7 +5,7 @@ one the listener rules forward to at first) and green. A deployment starts the n
 idle group, optionally sends test traffic to it through the test listener, runs the
 BeforeAllowTraffic hook, shifts production traffic by the strategy (e.g. 10 % then the rest after
 5 minutes), runs the AfterAllowTraffic hook, and rolls back on failure or when a hook reports
-'Failed'. `render.codedeploy` decides the deployment group and the AppSpec.
+'Failed'. `render.ecs.codedeploy` decides the deployment group and the AppSpec.
 
 Rolling out a new revision: under CODE_DEPLOY, ECS refuses to change a service's task definition;
 `pulumi up` registers the new revision, and a CodeDeploy deployment moves the service to it. The

@@ -3,7 +3,7 @@
 API Gateway reaches the tasks through the gateway's VPC link and a Cloud Map service the ECS service
 registers its tasks in (SRV records carry the port). Each event becomes an integration and a route,
 with a JWT authorizer (Cognito) or a Lambda authorizer when the event names one.
-`render.http_api` decides route keys, integration and authorizer settings; this module turns them
+`render.ecs.http_api` decides route keys, integration and authorizer settings; this module turns them
 into Pulumi arguments.
 """
 

@@ -2,7 +2,7 @@
 
 One target group per `LoadBalancedTarget` (a container port behind one balancer). Application events
 become listener rules on the balancer's listeners (the event's `listener_port`, else every listener
-that forwards); network events become the listener on their port. `render.load_balancer_rules`
+that forwards); network events become the listener on their port. `render.ecs.load_balancer_rules`
 decides the conditions and health checks; this module turns them into Pulumi arguments.
 """
 

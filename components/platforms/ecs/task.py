@@ -1,7 +1,7 @@
 """A ContainerWorkload's task definition and what it needs first: images, log groups, secrets and the
 execution role.
 
-The task definition is rendered by `render.task_definition` from values Pulumi knows only at deploy
+The task definition is rendered by `render.ecs.task_definition` from values Pulumi knows only at deploy
 time (pushed image references, log group names, parameter ARNs), inside one `apply`; this module
 only turns that RegisterTaskDefinition input into `aws.ecs.TaskDefinition` arguments.
 

@@ -1,26 +1,25 @@
 """What a ContainerWorkload may reach: `connect_to` targets and `iam_role_statements`.
 
-Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
-the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
-from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+The bad-input cases are in `tests/support/bad_container_workloads.py`.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 import pulumi
-import pytest
 
 from tests.support.bad_container_workloads import BAD_ACCESS
-from tests.support.container_workload_args import BUCKET, assert_one_clear_error, parse, workload
+from tests.support.container_workload_args import (
+    BUCKET,
+    assert_one_clear_error,
+    each_bad_case,
+    parse,
+    workload,
+)
 from tests.support.stacktape_examples import DOC_2_VCPU, build
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "fragments"),
-    [case[1:] for case in BAD_ACCESS],
-    ids=[case[0] for case in BAD_ACCESS],
-)
+@each_bad_case(BAD_ACCESS)
 def test_bad_configuration_is_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:

@@ -1,8 +1,6 @@
 """What a ContainerWorkload runs on (Fargate sizes, EC2 instance types) and how it scales.
 
-Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
-the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
-from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+The bad-input cases are in `tests/support/bad_container_workloads.py`.
 """
 
 from collections.abc import Callable
@@ -13,15 +11,17 @@ import pytest
 from components.spec.container_workload.compute import Ec2Resources, FargateResources
 from components.spec.errors import InvalidArgumentError
 from tests.support.bad_container_workloads import BAD_COMPUTE
-from tests.support.container_workload_args import assert_one_clear_error, http_event, parse, workload
+from tests.support.container_workload_args import (
+    assert_one_clear_error,
+    each_bad_case,
+    http_event,
+    parse,
+    workload,
+)
 from tests.support.stacktape_examples import build
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "fragments"),
-    [case[1:] for case in BAD_COMPUTE],
-    ids=[case[0] for case in BAD_COMPUTE],
-)
+@each_bad_case(BAD_COMPUTE)
 def test_bad_configuration_is_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:

@@ -1,8 +1,6 @@
 """One container of a ContainerWorkload: image or build, environment, dependencies, health, logs, volumes.
 
-Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
-the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
-from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+The bad-input cases are in `tests/support/bad_container_workloads.py`.
 """
 
 from collections.abc import Callable
@@ -20,6 +18,7 @@ from tests.support.bad_container_workloads import BAD_CONTAINERS
 from tests.support.container_workload_args import (
     assert_one_clear_error,
     container,
+    each_bad_case,
     http_event,
     nlb_event,
     parse,
@@ -28,11 +27,7 @@ from tests.support.container_workload_args import (
 from tests.support.stacktape_examples import DOC_2_VCPU, build
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "fragments"),
-    [case[1:] for case in BAD_CONTAINERS],
-    ids=[case[0] for case in BAD_CONTAINERS],
-)
+@each_bad_case(BAD_CONTAINERS)
 def test_bad_configuration_is_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:

@@ -1,14 +1,10 @@
 """The `events` of a ContainerWorkload's containers: HTTP API, ALB, NLB, internal and service-connect.
 
-Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
-the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
-from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+The bad-input cases are in `tests/support/bad_container_workloads.py`.
 """
 
 from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from components.spec.container_workload.compute import FargateResources
 from components.spec.container_workload.events import (
@@ -25,6 +21,7 @@ from tests.support.container_workload_args import (
     alb_event,
     assert_one_clear_error,
     container,
+    each_bad_case,
     http_event,
     nlb_event,
     parse,
@@ -33,11 +30,7 @@ from tests.support.container_workload_args import (
 from tests.support.stacktape_examples import DOC_2_VCPU, alb_snippet, build
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "fragments"),
-    [case[1:] for case in BAD_EVENTS],
-    ids=[case[0] for case in BAD_EVENTS],
-)
+@each_bad_case(BAD_EVENTS)
 def test_bad_configuration_is_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:

@@ -1,8 +1,6 @@
 """The whole ContainerWorkload: top-level args, checks across containers and events, `deployment`.
 
-Bad input: one InvalidArgumentError naming the component, the exact field and what is allowed, with
-the allowed values written out here by hand (from AWS's and Stacktape's documentation), not copied
-from the code. Good input: the snippets of the Stacktape page, translated, parse to what they say.
+The bad-input cases are in `tests/support/bad_container_workloads.py`.
 """
 
 import copy
@@ -28,6 +26,7 @@ from tests.support.container_workload_args import (
     alb_event,
     assert_one_clear_error,
     container,
+    each_bad_case,
     http_event,
     nlb_event,
     parse,
@@ -36,11 +35,7 @@ from tests.support.container_workload_args import (
 from tests.support.stacktape_examples import DOC_2_VCPU, alb_snippet, build
 
 
-@pytest.mark.parametrize(
-    ("args", "field", "fragments"),
-    [case[1:] for case in BAD_WORKLOAD],
-    ids=[case[0] for case in BAD_WORKLOAD],
-)
+@each_bad_case(BAD_WORKLOAD)
 def test_bad_configuration_is_one_clear_error(
     args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
 ) -> None:
