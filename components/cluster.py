@@ -7,7 +7,7 @@ import pulumi
 from components.cluster_args import ClusterArgs
 from components.platforms import platform_package, validate_cluster_on
 from components.platforms.outputs import ClusterOutputs
-from components.spec.platform import current_platform
+from components.spec.stack_config import read_stack_config
 
 DEFAULT_CLUSTER_NAME = "app"
 
@@ -32,10 +32,13 @@ class Cluster(pulumi.ComponentResource):
         *,
         _default: bool = False,
     ) -> None:
-        platform = current_platform("Cluster", name)
+        config = read_stack_config("Cluster", name)
+        platform = config.platform
         validate_cluster_on(platform, name, args or {})  # bad input creates nothing, not even this
         super().__init__("containers:index:Cluster", name, {}, opts)
-        outputs: ClusterOutputs = platform_package(platform).create_cluster(self, name, args or {}, _default)
+        outputs: ClusterOutputs = platform_package(platform).create_cluster(
+            self, name, args or {}, _default, config
+        )
         self.platform = platform
         self.resources = outputs.resources
         """Escape hatches by role: sim "network"; see the README for eks and ecs."""

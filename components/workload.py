@@ -7,7 +7,7 @@ import pulumi
 from components.cluster import Cluster, default_cluster
 from components.platforms import platform_package, validate_workload_on
 from components.platforms.outputs import WorkloadOutputs
-from components.spec.platform import current_platform
+from components.spec.stack_config import read_stack_config
 from components.spec.workload import parse_workload
 
 
@@ -81,11 +81,13 @@ class Workload(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkloadArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Validate everything before registering anything, so bad input creates nothing.
         spec = parse_workload(name, args)
-        platform = current_platform("Workload", name)
-        validate_workload_on(platform, spec)
+        config = read_stack_config("Workload", name)
+        validate_workload_on(config.platform, spec)
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
-        outputs: WorkloadOutputs = platform_package(platform).deploy_workload(self, spec, cluster)
+        outputs: WorkloadOutputs = platform_package(config.platform).deploy_workload(
+            self, spec, cluster, config
+        )
         self.resources = outputs.resources
         """Escape hatches by role (sim: "image", "replicas", "ingress"; see the README for eks and ecs)."""
         self.image_ref = pulumi.Output.from_input(outputs.image_ref)

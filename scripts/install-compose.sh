@@ -9,6 +9,8 @@ COMPOSE_VERSION="$(sed -n 's|^require github.com/docker/compose/v2 ||p' "$ROOT/t
 BIN_DIR="$(bash "$ROOT/scripts/tool-cache.sh")/compose/$COMPOSE_VERSION"
 BIN="$BIN_DIR/docker-compose"
 
+mkdir -p "$(dirname "$BIN_DIR")"
+exec 9>"$(dirname "$BIN_DIR")/.lock" && flock 9  # clones share the cache: one build at a time
 if [[ ! -x "$BIN" ]]; then
   echo "install-compose.sh: building docker compose $COMPOSE_VERSION (a cold build takes several minutes)" >&2
   tmp="$BIN_DIR.tmp.$$"

@@ -14,6 +14,8 @@ BIN_DIR="$(bash "$ROOT/scripts/tool-cache.sh")/helm/$HELM_VERSION"
 HELM="$BIN_DIR/helm"
 [[ "${1:-}" == "--path" ]] && { echo "$HELM"; exit 0; }
 
+mkdir -p "$(dirname "$BIN_DIR")"
+exec 9>"$(dirname "$BIN_DIR")/.lock" && flock 9  # clones share the cache: one build at a time
 if [[ ! -x "$HELM" ]]; then
   command -v go >/dev/null || { echo "install-helm.sh: 'go' is not on PATH (Go >= 1.26 is needed)" >&2; exit 1; }
   echo "install-helm.sh: building helm $HELM_VERSION (a cold build takes a few minutes)" >&2

@@ -25,6 +25,12 @@ mkdir -p "$TOOLS"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
+locked() {
+  # $1: a tool; the rest: a command that builds it. Clones share the cache: one build at a time.
+  local tool="$1"; shift
+  ( flock 9; "$@" ) 9>"$CACHE/.$tool.lock"
+}
+
 apt_install() {
   # $@: Debian packages; installed only when one of them is missing.
   local missing=()
@@ -104,9 +110,7 @@ setup_images() {
   apt_install busybox-static debootstrap
 }
 
-setup_test_tools() {
-  # The chart tests run the real helm and checkov (kept out of .venv: it pins heavy dependencies).
-  bash "$ROOT/scripts/install-helm.sh" >/dev/null
+install_checkov() {
   # A venv records its own path in its scripts, so it is built in place; the stamp written last
   # tells a finished install from a killed one.
   if [[ ! -f "$CHECKOV_DIR/.complete" ]]; then
@@ -116,6 +120,12 @@ setup_test_tools() {
     "$CHECKOV_DIR/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
     touch "$CHECKOV_DIR/.complete"
   fi
+}
+
+setup_test_tools() {
+  # The chart tests run the real helm and checkov (kept out of .venv: it pins heavy dependencies).
+  bash "$ROOT/scripts/install-helm.sh" >/dev/null
+  locked checkov install_checkov
 }
 
 write_env() {
@@ -136,7 +146,8 @@ parts=("$@")
 [[ ${#parts[@]} -eq 0 ]] && parts=(python docker pulumi images)
 for part in "${parts[@]}"; do
   case "$part" in
-    python | docker | pulumi | images) "setup_$part" ;;
+    python | docker | images) "setup_$part" ;;
+    pulumi) locked pulumi setup_pulumi ;;
     test-tools) setup_test_tools ;;
     *) log "unknown part '$part' (allowed: python docker pulumi images test-tools)"; exit 2 ;;
   esac

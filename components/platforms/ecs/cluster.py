@@ -23,6 +23,7 @@ from components.platforms.aws.vpc import DEFAULT_VPC_CIDR, DEFAULT_ZONES, MAX_ZO
 from components.platforms.ecs.names import aws_dns_label
 from components.platforms.outputs import ClusterOutputs
 from components.spec.arg_reader import ArgReader
+from components.spec.stack_config import StackConfig
 
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
 ANYWHERE = "0.0.0.0/0"
@@ -104,7 +105,7 @@ def egress_security_group(
 
 
 def create_cluster(
-    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
+    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool, config: StackConfig
 ) -> ClusterOutputs:
     settings = parse_settings(name, args)
     child = pulumi.ResourceOptions(parent=parent)

@@ -20,7 +20,8 @@ from components.spec.container_workload.events import (
 from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
 from components.spec.errors import InvalidArgumentError
 from components.spec.load_balancers import HttpApiGatewaySpec, LoadBalancerSpec
-from components.spec.platform import Platform, current_platform
+from components.spec.platform import Platform
+from components.spec.stack_config import current_platform
 
 PLATFORM_FIELD = "containers:platform (stack config)"
 # What an event or a deployment takes on a balancer: (balancer, (listener port, rule priority or None

@@ -27,6 +27,7 @@ from components.spec.fargate import (
     describe_memory,
     smallest_fitting_size,
 )
+from components.spec.stack_config import StackConfig
 from components.spec.workload import COMPONENT, WorkloadSpec
 
 if TYPE_CHECKING:
@@ -119,7 +120,9 @@ def container_name(spec: WorkloadSpec) -> str:
     return spec.name[:50].rstrip("-")
 
 
-def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+def deploy_workload(
+    parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any, config: StackConfig
+) -> WorkloadOutputs:
     # Imported here: the component imports this package (its balancer is made by `load_balancers`).
     from components.load_balancers import ApplicationLoadBalancer
 

@@ -25,13 +25,14 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from components.platforms.aws.vpc import create_vpc
-from components.platforms.eks.kubeconfig import ClusterEndpoint, configured_cluster, kubeconfig
+from components.platforms.eks.kubeconfig import ClusterEndpoint, kubeconfig
 from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
 from components.platforms.eks.load_balancer_controller import install_load_balancer_controller
 from components.platforms.eks.node_group import create_node_group
 from components.platforms.eks.options import EksClusterOptions, parse_cluster_options
 from components.platforms.names import stack_label
 from components.platforms.outputs import ClusterOutputs
+from components.spec.stack_config import StackConfig
 
 NAMESPACE_MAX_LENGTH = 63
 CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group")
@@ -44,10 +45,16 @@ PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
 
 
 def create_cluster(
-    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
+    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool, config: StackConfig
 ) -> ClusterOutputs:
     # An explicit Cluster is always made; only the default one follows the stack config.
-    existing = configured_cluster(name) if default else None
+    existing = (
+        ClusterEndpoint(
+            config.eks_cluster.cluster_name, config.eks_cluster.endpoint, config.eks_cluster.certificate
+        )
+        if default and config.eks_cluster
+        else None
+    )
     options = parse_cluster_options(name, args)
     region = aws.get_region_output().region
     if existing is not None:

@@ -11,15 +11,6 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.spec.arg_reader import ArgReader
-
-CONFIG_KEY = "eks"
-CONFIG_FIELDS = ("clusterName", "endpoint", "certificate")
-CONFIG_RULE = (
-    "an object {clusterName, endpoint, certificate} naming an existing EKS cluster "
-    "(print one with scripts/eks-values CLUSTER_NAME)"
-)
-
 
 @dataclass(frozen=True)
 class ClusterEndpoint:
@@ -28,22 +19,6 @@ class ClusterEndpoint:
     cluster_name: pulumi.Input[str]
     endpoint: pulumi.Input[str]
     certificate: pulumi.Input[str]
-
-
-def configured_cluster(resource: str) -> ClusterEndpoint | None:
-    """The existing cluster the stack config names, if any."""
-    raw = pulumi.Config("containers").get_object(CONFIG_KEY)
-    if raw is None:
-        return None
-    reader = ArgReader("Cluster", resource)
-    field = f"containers:{CONFIG_KEY} (stack config)"
-    values = reader.mapping(field, raw, CONFIG_FIELDS)
-    cluster_name, endpoint, certificate = (
-        reader.text(f"{field}.{key}", values.get(key), CONFIG_RULE) for key in CONFIG_FIELDS
-    )
-    if not endpoint.startswith("https://"):
-        raise reader.error(f"{field}.endpoint", endpoint, "the cluster's https:// API endpoint")
-    return ClusterEndpoint(cluster_name, endpoint, certificate)
 
 
 def exec_kubeconfig(cluster_name: str, endpoint: str, certificate: str, region: str) -> str:

@@ -28,12 +28,15 @@ import pulumi_kubernetes as k8s
 from components.platforms.aws.registry_image import registry_image
 from components.platforms.outputs import WorkloadOutputs
 from components.render.helm.chart import chart_values, internal_url, write_chart
+from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
 
 CHARTS_FOLDER = ".charts"
 
 
-def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+def deploy_workload(
+    parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any, config: StackConfig
+) -> WorkloadOutputs:
     provider: k8s.Provider = cluster.resources["provider"]
     namespace: pulumi.Output[str] = cluster.resources["namespace"].metadata.name
     controller: pulumi.Resource | None = cluster.resources["load_balancer_controller"]

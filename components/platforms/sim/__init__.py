@@ -11,18 +11,13 @@ import pulumi
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
-from components.spec.errors import InvalidArgumentError
+from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress
 from sim_provider.network import DockerNetwork
 from sim_provider.replica import Replica
-
-DEFAULT_INGRESS_IMAGE = "haproxy:3.2-alpine"
-DEFAULT_READINESS_TIMEOUT_SECONDS = 60
-DEFAULT_PROBER_IMAGE = "busybox:1.36"
-PROBE_FROM = ("auto", "host", "network")
 
 
 def labels(resource: str, role: str) -> dict[str, str]:
@@ -35,7 +30,7 @@ def labels(resource: str, role: str) -> dict[str, str]:
 
 
 def create_cluster(
-    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool
+    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool, config: StackConfig
 ) -> ClusterOutputs:
     """A cluster on sim is the Docker network its workloads share."""
     network = DockerNetwork(
@@ -46,27 +41,10 @@ def create_cluster(
     return ClusterOutputs(cluster_name=network.name, resources={"network": network})
 
 
-def validate_workload(spec: WorkloadSpec) -> None:
-    """Stack config the sim platform reads, checked before the Workload registers."""
-    probe_from = pulumi.Config("containers").get("simProbeFrom") or "auto"
-    if probe_from not in PROBE_FROM:
-        field = "containers:simProbeFrom (stack config)"
-        raise InvalidArgumentError("Workload", spec.resource_name, field, probe_from, ", ".join(PROBE_FROM))
-
-
-def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -> WorkloadOutputs:
+def deploy_workload(
+    parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any, config: StackConfig
+) -> WorkloadOutputs:
     network: DockerNetwork = cluster.resources["network"]
-    config = pulumi.Config("containers")
-    timeout = config.get_float("readinessTimeoutSeconds") or DEFAULT_READINESS_TIMEOUT_SECONDS
-    probe_from = config.get("simProbeFrom") or "auto"
-    if probe_from not in PROBE_FROM:
-        raise InvalidArgumentError(
-            "Workload",
-            spec.resource_name,
-            "containers:simProbeFrom (stack config)",
-            probe_from,
-            ", ".join(PROBE_FROM),
-        )
     child = pulumi.ResourceOptions(parent=parent)
 
     image = LocalImage(f"{spec.resource_name}-image", _image_props(spec), child)
@@ -86,17 +64,17 @@ def deploy_workload(parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any) -
                 "nano_cpus": int(spec.resources.cpu * 1e9) if spec.resources and spec.resources.cpu else None,
                 "memory_mib": spec.resources.memory if spec.resources else None,
                 "labels": {**labels(spec.name, "replica"), "containers.replica": str(index)},
-                "timeout_seconds": timeout,
+                "timeout_seconds": config.readiness_timeout_seconds,
                 # Readiness is probed from the host, or from a busybox on the network where the
                 # host cannot reach container addresses (Docker Desktop): see sim_provider/prober.py.
-                "probe_from": probe_from,
-                "prober_image": config.get("simProberImage") or DEFAULT_PROBER_IMAGE,
+                "probe_from": config.sim_probe_from,
+                "prober_image": config.sim_prober_image,
             },
             child,
         )
         for index in range(1, _replica_count(spec) + 1)
     ]
-    ingress = _ingress(spec, network, replicas, timeout, child) if spec.public else None
+    ingress = _ingress(spec, network, replicas, config, child) if spec.public else None
     return WorkloadOutputs(
         image_ref=image.image_ref,
         internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
@@ -127,13 +105,12 @@ def _ingress(
     spec: WorkloadSpec,
     network: DockerNetwork,
     replicas: list[Replica],
-    timeout: float,
+    config: StackConfig,
     child: pulumi.ResourceOptions,
 ) -> Ingress:
-    image_ref = pulumi.Config("containers").get("simIngressImage") or DEFAULT_INGRESS_IMAGE
     image = LocalImage(
         f"{spec.resource_name}-ingress-image",
-        {"reference": image_ref, "labels": labels(spec.name, "image")},
+        {"reference": config.sim_ingress_image, "labels": labels(spec.name, "image")},
         child,
     )
     return Ingress(
@@ -149,7 +126,7 @@ def _ingress(
             # Replaced replicas change this list, and the ingress then re-checks that traffic flows.
             "backends": [replica.container_name for replica in replicas],
             "labels": labels(spec.name, "ingress"),
-            "timeout_seconds": timeout,
+            "timeout_seconds": config.readiness_timeout_seconds,
         },
         pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=replicas)),
     )

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from components.platforms.eks.kubeconfig import configured_cluster
+from components.spec.stack_config import read_stack_config
 from tests.support.helm_tools import REPO
 
 SCRIPT = REPO / "scripts" / "eks-values"
@@ -83,7 +83,7 @@ def test_the_printed_config_is_what_the_eks_platform_accepts(
     # The engine hands a structured config value to the program as JSON.
     pulumi.runtime.set_all_config({"containers:eks": json.dumps(printed["containers:eks"])})
     try:
-        cluster = configured_cluster("app")
+        cluster = read_stack_config("Cluster", "app").eks_cluster
     finally:
         pulumi.runtime.set_all_config({})
     assert cluster is not None
