@@ -1,6 +1,6 @@
 """`Workload`: one image, one port, N replicas (Wing's `containers.Workload`) on any platform."""
 
-from typing import NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import pulumi
 
@@ -9,6 +9,15 @@ from components.platforms import platform_package, validate_workload_on
 from components.platforms.outputs import WorkloadOutputs
 from components.spec.stack_config import read_stack_config
 from components.spec.workload import parse_workload
+
+if TYPE_CHECKING:  # the escape hatches' types; a sim program never imports the cloud SDKs
+    import pulumi_aws as aws
+    import pulumi_kubernetes as k8s
+
+    from components.load_balancers import ApplicationLoadBalancer
+    from sim_provider.image import LocalImage
+    from sim_provider.ingress import Ingress
+    from sim_provider.replica import Replica
 
 
 class ResourcesArgs(TypedDict, total=False):
@@ -88,8 +97,37 @@ class Workload(pulumi.ComponentResource):
         outputs: WorkloadOutputs = platform_package(config.platform).deploy_workload(
             self, spec, cluster, config
         )
-        self.resources = outputs.resources
-        """Escape hatches by role (sim: "image", "replicas", "ingress"; see the README for eks and ecs)."""
+        made = outputs.resources
+        # Escape hatches: the resources the platform made, to reach a property we did not foresee.
+        # Each is None (or empty) on the platforms that do not make it; the README lists them.
+        self.image: LocalImage | None = made.get("image")
+        """sim: the image the replicas run (pulled, or built from the image folder)."""
+        self.replicas: list[Replica] = made.get("replicas", [])
+        """sim: one container per replica."""
+        self.ingress: Ingress | pulumi.Output[k8s.networking.v1.Ingress] | None = made.get("ingress")
+        """sim: the HAProxy entry of a public workload; eks: the chart's Ingress."""
+        self.chart: k8s.helm.v4.Chart | None = made.get("chart")
+        """eks: the Helm chart (Deployment, Service, ...)."""
+        self.namespace: pulumi.Output[str] | None = made.get("namespace")
+        """eks: the Kubernetes namespace the chart is installed in."""
+        self.service: aws.ecs.Service | None = made.get("service")
+        """ecs: the ECS service."""
+        self.task_definition: aws.ecs.TaskDefinition | None = made.get("task_definition")
+        """ecs: the task definition of the current revision."""
+        self.task_role: aws.iam.Role | None = made.get("task_role")
+        """ecs: the role the container's AWS calls run as."""
+        self.execution_role: aws.iam.Role | None = made.get("execution_role")
+        """ecs: the role ECS pulls the image and reads secrets with."""
+        self.log_group: aws.cloudwatch.LogGroup | None = made.get("log_group")
+        """ecs: the CloudWatch log group of the container."""
+        self.security_group: aws.ec2.SecurityGroup | None = made.get("security_group")
+        """ecs: the tasks' security group."""
+        self.target_group: aws.lb.TargetGroup | None = made.get("target_group")
+        """ecs, public: the load balancer's target group."""
+        self.scalable_target: aws.appautoscaling.Target | None = made.get("scalable_target")
+        """ecs, with `scaling`: the Application Auto Scaling target."""
+        self.load_balancer: ApplicationLoadBalancer | None = made.get("load_balancer")
+        """ecs, public: the workload's own ApplicationLoadBalancer."""
         self.image_ref = pulumi.Output.from_input(outputs.image_ref)
         self.internal_url = pulumi.Output.from_input(outputs.internal_url)
         self.public_url = pulumi.Output.from_input(outputs.public_url)

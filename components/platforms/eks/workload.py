@@ -60,7 +60,7 @@ def deploy_workload(
         image_ref=image,
         internal_url=namespace.apply(lambda name: internal_url(spec, name)) if spec.port else None,
         public_url=_public_url(spec, ingress) if ingress else None,
-        resources={"chart": chart, "ingress": ingress},
+        resources={"chart": chart, "ingress": ingress, "namespace": namespace},
     )
 
 

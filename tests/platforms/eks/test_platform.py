@@ -605,8 +605,10 @@ def test_urls(run: Run) -> None:
     assert value(api.internal_url) == "http://api.containers-unit.svc.cluster.local:8080"
     assert value(job.internal_url) is None
     assert value(web.image_ref) == "nginx:1.27"
-    assert web.resources["ingress"] is not None and api.resources["ingress"] is None
-    ingress = value(web.resources["ingress"])
+    assert web.ingress is not None and api.ingress is None
+    assert value(web.namespace) == value(api.namespace) == "containers-unit"
+    assert web.chart is not None and web.service is None and web.replicas == []
+    ingress = value(web.ingress)
     assert value(ingress.status.load_balancer.ingress[0].hostname) == ALB_HOSTNAME
 
 
