@@ -4,6 +4,7 @@ Every reader takes the dotted `field` path it reads (e.g. "containers[0].events[
 message always points at the exact spot in the user's program.
 """
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -38,7 +39,7 @@ class ArgReader:
             raise self.error(field, value, f"a dict with the keys {', '.join(keys)}")
         for key in value:
             if key not in keys:
-                raise self.error(_join(field, str(key)), value[key], f"one of the keys {', '.join(keys)}")
+                raise self.error(_join(field, str(key)), value[key], unknown_key_rule(str(key), keys))
         for key in required:
             if value.get(key) is None:
                 raise self.error(_join(field, key), None, f"a value: '{key}' is required")
@@ -110,6 +111,13 @@ class ArgReader:
         if value is None or (isinstance(value, str) and not value):
             raise self.error(field, value, f"{what} (a plain value or an Output)")
         return value
+
+
+def unknown_key_rule(key: str, keys: Sequence[str], prefix: str = "") -> str:
+    """What to say about a key that is not one of `keys`: the closest one first, when there is one."""
+    close = difflib.get_close_matches(key, keys, n=1)
+    known = f"one of the keys {', '.join(prefix + k for k in keys)}"
+    return f"did you mean `{prefix}{close[0]}`? ({known})" if close else known
 
 
 def _join(field: str, key: str) -> str:

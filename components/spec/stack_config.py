@@ -6,14 +6,13 @@ refused with the closest known one suggested, so a typo in `Pulumi.<stack>.yaml`
 falls back to a default.
 """
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi.runtime.config
 
-from components.spec.arg_reader import ArgReader
+from components.spec.arg_reader import ArgReader, unknown_key_rule
 from components.spec.platform import Platform
 
 NAMESPACE = "containers"
@@ -76,11 +75,8 @@ def _set_keys() -> dict[str, Any]:
 
 def _refuse_unknown_keys(reader: ArgReader, keys: dict[str, Any]) -> None:
     for key, value in keys.items():
-        if key in KEYS:
-            continue
-        close = difflib.get_close_matches(key, KEYS, n=1)
-        hint = f"did you mean `{NAMESPACE}:{close[0]}`?" if close else "no such key"
-        raise reader.error(_field(key), value, f"{hint} (known keys: {', '.join(KEYS)})")
+        if key not in KEYS:
+            raise reader.error(_field(key), value, unknown_key_rule(key, list(KEYS), f"{NAMESPACE}:"))
 
 
 def read_stack_config(component: str, resource: str) -> StackConfig:
