@@ -5,8 +5,9 @@ import weakref
 import pulumi
 
 from components.cluster_args import ClusterArgs
-from components.platforms import platform_package, validate_cluster_on
+from components.platforms import platform_package
 from components.platforms.outputs import ClusterOutputs
+from components.spec.cluster import parse_cluster
 from components.spec.stack_config import read_stack_config
 
 DEFAULT_CLUSTER_NAME = "app"
@@ -34,11 +35,9 @@ class Cluster(pulumi.ComponentResource):
     ) -> None:
         config = read_stack_config("Cluster", name)
         platform = config.platform
-        validate_cluster_on(platform, name, args or {})  # bad input creates nothing, not even this
+        spec = parse_cluster(name, args, platform)  # bad input creates nothing, not even this
         super().__init__("containers:index:Cluster", name, {}, opts)
-        outputs: ClusterOutputs = platform_package(platform).create_cluster(
-            self, name, args or {}, _default, config
-        )
+        outputs: ClusterOutputs = platform_package(platform).create_cluster(self, spec, _default, config)
         self.platform = platform
         self.resources = outputs.resources
         """Escape hatches by role: sim "network"; see the README for eks and ecs."""

@@ -1,19 +1,17 @@
 """One package per platform: turn a validated spec into that platform's Pulumi resources.
 
-Each platform package's `__init__` is its entry point: `create_cluster(parent, name, args, default)`
-and `deploy_workload(parent, spec, cluster)`, plus, where the platform checks more than the spec
-does, `validate_cluster(name, args)` and `validate_workload(spec)`, which raise
-`InvalidArgumentError` before the component registers, so input one platform cannot run creates
-nothing there (e.g. a Workload larger than any Fargate task on ecs).
+Each platform package's `__init__` is its entry point: `create_cluster(parent, spec, default, config)`
+and `deploy_workload(parent, spec, cluster, config)` (specs from `components.spec`, the parsed stack
+config), plus, where the platform checks more than the spec does, `validate_workload(spec)`, which
+raises `InvalidArgumentError` before the component registers, so input one platform cannot run
+creates nothing there (e.g. a Workload larger than any Fargate task on ecs).
 
 A platform package is imported only when a stack deploys to that platform: the AWS SDKs cost about
 half a second each to import, which a sim `up` should never pay.
 """
 
 import importlib
-from collections.abc import Mapping
 from types import ModuleType
-from typing import Any
 
 from components.spec.platform import Platform
 from components.spec.workload import WorkloadSpec
@@ -28,13 +26,6 @@ PACKAGES = {
 def platform_package(platform: Platform) -> ModuleType:
     """The entry point of `platform`, imported on first use."""
     return importlib.import_module(PACKAGES[platform])
-
-
-def validate_cluster_on(platform: Platform, name: str, args: Mapping[str, Any]) -> None:
-    """Raise `InvalidArgumentError` if `platform` cannot build the Cluster `name` from `args`."""
-    validate = getattr(platform_package(platform), "validate_cluster", None)
-    if validate is not None:
-        validate(name, args)
 
 
 def validate_workload_on(platform: Platform, spec: WorkloadSpec) -> None:

@@ -11,7 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
+from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from tests.support import ROOT
 
 REPO = ROOT

@@ -6,35 +6,18 @@ its CIDR, eks leaves it to awsx) and the tags the AWS Load Balancer Controller f
 """
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import pulumi
 import pulumi_awsx as awsx
 
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
-# Load balancers and EKS want subnets in at least two zones; more zones cost one NAT gateway each
-# with 'OnePerAz'.
-DEFAULT_ZONES = 2
-MAX_ZONES = 6
-
-
-class VpcSettings(Protocol):
-    """The VPC part of a platform's validated Cluster settings (`EcsClusterSettings`, ...)."""
-
-    @property
-    def vpc_cidr(self) -> str: ...
-
-    @property
-    def availability_zones(self) -> int: ...
-
-    @property
-    def nat_gateways(self) -> str: ...
+from components.spec.cluster import ClusterSpec
 
 
 def create_vpc(
     parent: pulumi.Resource,
     name: str,
-    settings: VpcSettings,
+    settings: ClusterSpec,
     *,
     subnet_cidr_mask: int | None = None,
     public_subnet_tags: Mapping[str, str] | None = None,

@@ -10,7 +10,6 @@ ContainerWorkload), `container_workload` (the ECS service and what it is made of
 """
 
 from components.platforms.ecs.cluster import create_cluster
-from components.platforms.ecs.cluster import parse_settings as validate_cluster
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.ecs.workload import deploy_workload, validate_workload
 
@@ -18,6 +17,5 @@ __all__ = [
     "create_cluster",
     "deploy_container_workload",
     "deploy_workload",
-    "validate_cluster",
     "validate_workload",
 ]

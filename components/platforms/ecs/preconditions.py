@@ -8,10 +8,10 @@ priority, one production listener for CodeDeploy, NAT for private subnets, ...).
 
 from typing import Any
 
-from components.platforms.ecs.cluster import DEFAULT_SETTINGS, EcsClusterSettings
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
 from components.platforms.ecs.load_balancer_targets import listener_ports
 from components.spec.arg_reader import ArgReader
+from components.spec.cluster import ClusterSpec, default_cluster_spec
 from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     HttpApiGatewayEvent,
@@ -159,11 +159,11 @@ def _one_cluster(reader: ArgReader, clusters: list[tuple[str, Any]]) -> Any:
     return first
 
 
-def _settings(reader: ArgReader, cluster: Any) -> EcsClusterSettings:
+def _settings(reader: ArgReader, cluster: Any) -> ClusterSpec:
     if cluster is None:  # the default cluster, made without args when first needed
-        return DEFAULT_SETTINGS
+        return default_cluster_spec(Platform.ECS)
     settings = getattr(cluster, "resources", {}).get("settings")
-    if not isinstance(settings, EcsClusterSettings):
+    if not isinstance(settings, ClusterSpec):
         raise reader.error("cluster", cluster, "a Cluster created on the ecs platform")
     return settings
 

@@ -16,7 +16,6 @@ the default cluster (workloads given no `cluster=`), and then nothing but a name
   "node_group": `aws.eks.NodeGroup`; None with `fargate: true` or an existing cluster.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -29,9 +28,9 @@ from components.platforms.eks.kubeconfig import ClusterEndpoint, kubeconfig
 from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
 from components.platforms.eks.load_balancer_controller import install_load_balancer_controller
 from components.platforms.eks.node_group import create_node_group
-from components.platforms.eks.options import EksClusterOptions, parse_cluster_options
 from components.platforms.names import stack_label
 from components.platforms.outputs import ClusterOutputs
+from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 
 NAMESPACE_MAX_LENGTH = 63
@@ -45,8 +44,9 @@ PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
 
 
 def create_cluster(
-    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool, config: StackConfig
+    parent: pulumi.Resource, spec: ClusterSpec, default: bool, config: StackConfig
 ) -> ClusterOutputs:
+    name = spec.resource_name
     # An explicit Cluster is always made; only the default one follows the stack config.
     existing = (
         ClusterEndpoint(
@@ -55,7 +55,6 @@ def create_cluster(
         if default and config.eks_cluster
         else None
     )
-    options = parse_cluster_options(name, args)
     region = aws.get_region_output().region
     if existing is not None:
         return _outputs(
@@ -68,7 +67,7 @@ def create_cluster(
             "(scripts/eks-values CLUSTER_NAME prints it); to share one, pass cluster=Cluster(...).",
             resource=parent,
         )
-    return _create(parent, name, options, region)
+    return _create(parent, name, spec, region)
 
 
 def _namespace_name() -> str:
@@ -77,7 +76,7 @@ def _namespace_name() -> str:
 
 
 def _create(
-    parent: pulumi.Resource, name: str, options: EksClusterOptions, region: pulumi.Output[str]
+    parent: pulumi.Resource, name: str, options: ClusterSpec, region: pulumi.Output[str]
 ) -> ClusterOutputs:
     vpc = create_vpc(
         parent, name, options, public_subnet_tags=PUBLIC_SUBNET_TAGS, private_subnet_tags=PRIVATE_SUBNET_TAGS
@@ -119,7 +118,7 @@ def _create(
     return _outputs(parent, name, endpoint, config, provider, created)
 
 
-def _fargate_profile(options: EksClusterOptions) -> dict[str, Any] | None:
+def _fargate_profile(options: ClusterSpec) -> dict[str, Any] | None:
     if options.nodes is not None:
         return None
     # kube-system for CoreDNS and the load balancer controller; the stack's namespace for workloads.

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components.platforms.eks.options import NodeGroupOptions
+from components.spec.cluster import NodeGroupSpec
 
 # Amazon Linux 2023, x86_64: the architecture images are built for (registry_image: linux/amd64).
 # EKS offers no Amazon Linux 2 nodes from Kubernetes 1.33 on.
@@ -29,7 +29,7 @@ def create_node_group(
     name: str,
     cluster_name: pulumi.Input[str],
     vpc: awsx.ec2.Vpc,
-    options: NodeGroupOptions,
+    options: NodeGroupSpec,
 ) -> aws.eks.NodeGroup:
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(

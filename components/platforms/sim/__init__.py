@@ -4,13 +4,13 @@ Everything it creates in Docker is labelled with its stack and resource, so test
 find it, and an interrupted update's leftovers can be recognized and cleaned up.
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
+from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
@@ -30,12 +30,15 @@ def labels(resource: str, role: str) -> dict[str, str]:
 
 
 def create_cluster(
-    parent: pulumi.Resource, name: str, args: Mapping[str, Any], default: bool, config: StackConfig
+    parent: pulumi.Resource, spec: ClusterSpec, default: bool, config: StackConfig
 ) -> ClusterOutputs:
     """A cluster on sim is the Docker network its workloads share."""
     network = DockerNetwork(
-        f"{name}-network",
-        {"name": dns_label(stack_label(), name), "labels": labels(name, "network")},
+        f"{spec.resource_name}-network",
+        {
+            "name": dns_label(stack_label(), spec.resource_name),
+            "labels": labels(spec.resource_name, "network"),
+        },
         pulumi.ResourceOptions(parent=parent),
     )
     return ClusterOutputs(cluster_name=network.name, resources={"network": network})

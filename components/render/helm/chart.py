@@ -31,7 +31,6 @@ from components.spec.workload import Resources, WorkloadSpec
 
 # The Kubernetes version the eks Cluster creates and charts are checked against: one EKS offers in
 # standard support in late 2026, with schemas in kubernetes-validate so charts validate offline.
-DEFAULT_KUBERNETES_VERSION = "1.35"
 
 # The templates change only with this package; everything a spec decides is in values.yaml.
 CHART_VERSION = "0.1.0"

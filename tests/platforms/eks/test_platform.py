@@ -26,7 +26,7 @@ import tests.support.pulumi_mocks as pulumi_mocks
 from components import Cluster, InvalidArgumentError, Workload
 from components.cluster import default_cluster
 from components.platforms.eks.load_balancer_controller import POLICY_FILE
-from components.render.helm.chart import DEFAULT_KUBERNETES_VERSION
+from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from tests.support import ROOT
 from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
 from tests.support.pulumi_mocks import EchoMocks, ParentRecordingMonitor, Registration, run_with_mocks

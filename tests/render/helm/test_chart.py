@@ -18,12 +18,12 @@ import pytest
 import yaml
 
 from components.render.helm.chart import (
-    DEFAULT_KUBERNETES_VERSION,
     chart_files,
     chart_values,
     internal_url,
     write_chart,
 )
+from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from components.spec.workload import parse_workload
 from tests.support.helm_cases import CASE_IDS, DIGEST, Rendered, build_context, chart_cases, render_case
 from tests.support.helm_tools import (
