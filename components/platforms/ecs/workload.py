@@ -1,11 +1,12 @@
 """The ecs platform's Workload: a one-container ContainerWorkload on Fargate.
 
-The Workload's args are translated into ContainerWorkload args and deployed by the same machinery:
-`port` becomes a service-connect port under the workload's name (so `internal_url` is
+The validated WorkloadSpec becomes a one-container ContainerWorkloadSpec, deployed by the same
+machinery: `port` becomes a service-connect port under the workload's name (so `internal_url` is
 `http://<name>:<port>` on ecs as on sim, for every workload of the cluster), `public` an
-Application Load Balancer of its own probing `readiness`, `domain` that balancer's TLS
-certificate and host, `replicas` a fixed instance count, `scaling` autoscaling, and Output-valued
-`env` values SSM SecureString parameters read at start.
+Application Load Balancer of its own probing `readiness` (a private workload's `readiness` is the
+container's own health check instead), `domain` that balancer's TLS certificate and host,
+`replicas` a fixed instance count, `scaling` autoscaling, and Output-valued `env` values SSM
+SecureString parameters read at start.
 
 `WorkloadOutputs.resources` keys: "service", "task_definition", "task_role", "execution_role",
 "log_group", "security_group", "target_group", "scalable_target", "load_balancer" (the
@@ -19,7 +20,20 @@ import pulumi
 
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
-from components.spec.container_workload.workload import parse_container_workload
+from components.spec.container_workload.compute import FargateResources, ScalingPolicySpec, ScalingSpec
+from components.spec.container_workload.containers import (
+    DEFAULT_STOP_TIMEOUT_SECONDS,
+    ContainerSpec,
+    InternalHealthCheckSpec,
+    LoadBalancerHealthCheckSpec,
+    LoggingSpec,
+)
+from components.spec.container_workload.events import (
+    ApplicationLoadBalancerEvent,
+    ContainerEvent,
+    ServiceConnectEvent,
+)
+from components.spec.container_workload.workload import ContainerWorkloadSpec, load_balanced_targets
 from components.spec.errors import InvalidArgumentError
 from components.spec.fargate import (
     FARGATE_MEMORY_BY_VCPU,
@@ -64,55 +78,85 @@ def _allowed_sizes(cpu: float | None) -> str:
     )
 
 
-def container_workload_args(
+def container_workload_spec(
     spec: WorkloadSpec, cluster: Any, balancer: "ApplicationLoadBalancer | None"
-) -> dict[str, Any]:
-    """The ContainerWorkload args that run `spec`."""
+) -> ContainerWorkloadSpec:
+    """The one-container ContainerWorkload that runs `spec` (already valid: nothing to parse again)."""
     cpu, memory = fargate_size(spec)
-    container: dict[str, Any] = {"name": container_name(spec)}
-    if spec.build is None:
-        container["image"] = spec.image_reference
-    else:
-        container["build"] = {
-            "context": str(spec.build.path),
-            "dockerfile": spec.build.dockerfile,
-            "sources": list(spec.build.sources),
-        }
-    if spec.args:
-        container["args"] = list(spec.args)
-    if spec.env:
-        container["environment"] = dict(spec.env)
-    events: list[dict[str, Any]] = []
+    events: list[ContainerEvent] = []
     if spec.port is not None:
-        events.append({"type": "service-connect", "container_port": spec.port, "alias": spec.name})
-    if balancer is not None:
+        events.append(ServiceConnectEvent(container_port=spec.port, alias=spec.name, protocol=None))
+    if balancer is not None and spec.port is not None:
         events.append(
-            {
-                "type": "application-load-balancer",
-                "load_balancer": balancer,
-                "container_port": spec.port,
-                "priority": 1,
-            }
+            ApplicationLoadBalancerEvent(
+                load_balancer=balancer,
+                container_port=spec.port,
+                priority=1,
+                listener_port=None,
+                paths=(),
+                methods=(),
+                hosts=(),
+                headers=(),
+                query_params=(),
+                source_ips=(),
+            )
         )
-        if spec.readiness:
-            container["load_balancer_health_check"] = {"path": spec.readiness}
-    if events:
-        container["events"] = events
-    scaling = (
-        {
-            "min_instances": spec.scaling.min_instances,
-            "max_instances": spec.scaling.max_instances,
-            "scaling_policy": {"keep_avg_cpu_utilization_under": spec.scaling.cpu_utilization_target},
-        }
-        if spec.scaling
-        else {"min_instances": spec.replicas, "max_instances": spec.replicas}
+    container = ContainerSpec(
+        name=container_name(spec),
+        image=spec.image_reference if spec.build is None else None,
+        build=spec.build,
+        command=(),
+        args=tuple(spec.args),
+        environment=dict(spec.env),
+        events=tuple(events),
+        # Behind the balancer, readiness is its target group's health check; a private workload
+        # has no balancer, so readiness becomes the container's own health check.
+        load_balancer_health_check=(
+            LoadBalancerHealthCheckSpec(path=spec.readiness) if balancer and spec.readiness else None
+        ),
+        essential=True,
+        logging=LoggingSpec(),
+        depends_on=(),
+        internal_health_check=(
+            _readiness_check(spec.port, spec.readiness) if spec.readiness and not balancer else None
+        ),
+        stop_timeout=DEFAULT_STOP_TIMEOUT_SECONDS,
+        volume_mounts=(),
     )
-    return {
-        "containers": [container],
-        "resources": {"cpu": cpu, "memory": memory},
-        "scaling": scaling,
-        "cluster": cluster,
-    }
+    containers = (container,)
+    scaling = (
+        ScalingSpec(
+            min_instances=spec.scaling.min_instances,
+            max_instances=spec.scaling.max_instances,
+            scaling_policy=ScalingPolicySpec(
+                keep_avg_cpu_utilization_under=spec.scaling.cpu_utilization_target
+            ),
+        )
+        if spec.scaling
+        else ScalingSpec(min_instances=spec.replicas, max_instances=spec.replicas)
+    )
+    return ContainerWorkloadSpec(
+        resource_name=spec.resource_name,
+        containers=containers,
+        resources=FargateResources(cpu=cpu, memory=memory),
+        scaling=scaling,
+        deployment=None,
+        connect_to=(),
+        iam_role_statements=(),
+        enable_remote_sessions=False,
+        use_private_subnets_with_nat=False,
+        cluster=cluster,
+        load_balanced_targets=load_balanced_targets(containers),
+    )
+
+
+def _readiness_check(port: int | None, path: str) -> InternalHealthCheckSpec:
+    """An HTTP GET of `path` from inside the container, with whichever of curl or wget the image has.
+
+    ECS runs it in the container, so the image needs a shell and one of the two (README: ecs)."""
+    url = f"http://localhost:{port}{path}"
+    probe = f"curl -fsS -o /dev/null {url} || wget -q -O /dev/null {url} || exit 1"
+    return InternalHealthCheckSpec(health_check_command=("CMD-SHELL", probe))
 
 
 def container_name(spec: WorkloadSpec) -> str:
@@ -139,10 +183,7 @@ def deploy_workload(
             balancer_args,
             pulumi.ResourceOptions(parent=parent),  # type: ignore[arg-type]
         )
-    container_spec = parse_container_workload(
-        spec.resource_name, container_workload_args(spec, cluster, balancer)
-    )
-    deployed = deploy_container_workload(parent, container_spec, cluster)
+    deployed = deploy_container_workload(parent, container_workload_spec(spec, cluster, balancer), cluster)
     name = container_name(spec)
     return WorkloadOutputs(
         image_ref=deployed.task.images[name],

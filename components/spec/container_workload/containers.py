@@ -68,6 +68,7 @@ LOG_RETENTION_DAYS = (
     3653,
 )
 DEFAULT_LOG_RETENTION_DAYS = 90
+DEFAULT_STOP_TIMEOUT_SECONDS = 2  # Stacktape's: SIGTERM, then SIGKILL after this long
 LB_HEALTH_CHECK_PROTOCOLS = ("HTTP", "TCP")
 
 
@@ -188,7 +189,9 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
         internal_health_check=_parse_internal_health_check(
             reader, f"{field}.internal_health_check", value.get("internal_health_check")
         ),
-        stop_timeout=reader.integer(f"{field}.stop_timeout", value.get("stop_timeout", 2), 2, 120),
+        stop_timeout=reader.integer(
+            f"{field}.stop_timeout", value.get("stop_timeout", DEFAULT_STOP_TIMEOUT_SECONDS), 2, 120
+        ),
         volume_mounts=_parse_volume_mounts(
             reader, f"{field}.volume_mounts", value.get("volume_mounts"), name
         ),

@@ -148,7 +148,7 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
             [c.name for c in containers],
             "at least one container with essential: true (ECS requires one per task)",
         )
-    targets = _load_balanced_targets(containers)
+    targets = load_balanced_targets(containers)
 
     cluster = raw.get("cluster")
     if cluster is not None:
@@ -327,7 +327,7 @@ def _check_http_api_target(reader: ArgReader, containers: tuple[ContainerSpec, .
                 )
 
 
-def _load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadBalancedTarget, ...]:
+def load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadBalancedTarget, ...]:
     """Group load balancer events by (balancer, container, port): each group is one target group."""
     groups: dict[
         tuple[str, int, str, int], list[ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent]

@@ -118,6 +118,31 @@ def test_a_private_workload_has_no_balancer_and_secret_env_goes_through_ssm() ->
     assert scaling["minCapacity"] == scaling["maxCapacity"] == 3
 
 
+def test_a_private_workload_probes_its_readiness_from_inside_the_container() -> None:
+    def program() -> None:
+        Workload("api", {"image": "nginx:1.27", "port": 8080, "readiness": "/healthz"})
+
+    resources = run_ecs(program)
+    assert not of_type(resources, "containers:index:ApplicationLoadBalancer")
+    params = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))
+    (container,) = params["containerDefinitions"]
+    kind, probe = container["healthCheck"]["command"]
+    assert kind == "CMD-SHELL" and "http://localhost:8080/healthz" in probe and probe.endswith("|| exit 1")
+
+
+def test_a_public_workload_leaves_readiness_to_its_balancer() -> None:
+    def program() -> None:
+        Workload("web", {"image": "nginx:1.27", "port": 80, "public": True, "readiness": "/healthz"})
+
+    resources = run_ecs(program)
+    (container,) = register_task_definition_params(only(resources, "aws:ecs/taskDefinition:TaskDefinition"))[
+        "containerDefinitions"
+    ]
+    assert "healthCheck" not in container
+    (group,) = of_type(resources, "aws:lb/targetGroup:TargetGroup").values()
+    assert group.inputs["healthCheck"]["path"] == "/healthz"
+
+
 def test_scaling_and_a_domain_with_tls() -> None:
     def program() -> None:
         Workload(
