@@ -86,6 +86,16 @@ class WorkloadSpec:
         """Names of env values given as Outputs, which may be secret: platforms keep them apart."""
         return frozenset(k for k, v in self.env.items() if isinstance(v, pulumi.Output))
 
+    @property
+    def plain_env(self) -> dict[str, str]:
+        """The env values known before deployment (not Outputs)."""
+        return {k: v for k, v in self.env.items() if isinstance(v, str)}
+
+    @property
+    def args_known(self) -> bool:
+        """Whether every arg is known before deployment (none is an Output)."""
+        return all(isinstance(arg, str) for arg in self.args)
+
 
 def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
     """Validate `WorkloadArgs` for the Workload named `resource_name`."""

@@ -24,7 +24,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import yaml
 
 from components.spec.workload import Resources, WorkloadSpec
@@ -296,9 +295,8 @@ def chart_files(spec: WorkloadSpec) -> dict[str, str]:
     Env values and args that are Outputs cannot be known here: values.yaml leaves them out and its
     header names them, so a person installing by hand knows what to pass.
     """
-    plain_env = {k: v for k, v in spec.env.items() if isinstance(v, str)}
-    plain_args = [] if _has_outputs(spec.args) else list(spec.args)
-    values = _values(spec, _default_image(spec), plain_env, {}, plain_args)
+    plain_args = [str(arg) for arg in spec.args] if spec.args_known else []
+    values = _values(spec, _default_image(spec), spec.plain_env, {}, plain_args)
     return {
         "Chart.yaml": _dump(_chart_metadata(spec)),
         "values.yaml": _values_header(spec) + _dump(values),
@@ -328,7 +326,7 @@ def chart_values(
             f"env variables {sorted(given)} do not match the workload's {sorted(spec.env.keys())}"
         )
     if args is None:
-        if _has_outputs(spec.args):
+        if not spec.args_known:
             raise ValueError("the workload's args contain Outputs: pass their resolved values as `args`")
         args = [str(a) for a in spec.args]
     return _values(spec, image, dict(env), dict(secret_env), list(args))
@@ -434,19 +432,15 @@ def _values(
 
 def _values_header(spec: WorkloadSpec) -> str:
     lines = [f"# Default values for the {spec.name} workload, rendered from its spec."]
-    from_outputs = sorted(k for k, v in spec.env.items() if isinstance(v, pulumi.Output))
+    from_outputs = sorted(spec.secret_env_names)
     if from_outputs:
         lines.append(
             "# Set at install time (from Pulumi Outputs), each under `env` or, if secret, `secretEnv`: "
             + ", ".join(from_outputs)
         )
-    if _has_outputs(spec.args):
+    if not spec.args_known:
         lines.append("# Set at install time (from Pulumi Outputs): `args`, the container's arguments")
     return "\n".join(lines) + "\n"
-
-
-def _has_outputs(items: Sequence[object]) -> bool:
-    return any(isinstance(item, pulumi.Output) for item in items)
 
 
 def _dump(data: Mapping[str, Any]) -> str:
