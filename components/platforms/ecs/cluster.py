@@ -26,6 +26,7 @@ from components.spec.arg_reader import ArgReader
 from components.spec.stack_config import StackConfig
 
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
+DEFAULT_NAT = "None"  # no hourly cost; workloads run in public subnets
 ANYWHERE = "0.0.0.0/0"
 # Each subnet gets 1/16 of the VPC (a /20 of a /16: 4091 addresses), leaving room to add zones.
 SUBNET_MASK_BITS = 4
@@ -46,7 +47,7 @@ class EcsClusterSettings:
 
 # What a Cluster made without args (e.g. the program's default cluster) gets.
 DEFAULT_SETTINGS = EcsClusterSettings(
-    nat_gateways="None", availability_zones=DEFAULT_ZONES, vpc_cidr=DEFAULT_VPC_CIDR
+    nat_gateways=DEFAULT_NAT, availability_zones=DEFAULT_ZONES, vpc_cidr=DEFAULT_VPC_CIDR
 )
 
 

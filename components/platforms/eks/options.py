@@ -25,6 +25,8 @@ SMALLEST_VPC_PREFIX = 20
 # Nodes and Fargate pods sit in private subnets and reach ECR and AWS APIs through NAT.
 NAT_STRATEGIES = ("Single", "OnePerAz")
 DEFAULT_NAT = "Single"
+DEFAULT_FARGATE = False
+DEFAULT_LOAD_BALANCER_CONTROLLER = True
 KUBERNETES_VERSION = re.compile(r"^1\.\d{2}$")
 NODE_KEYS = ("node_instance_types", "desired_nodes", "min_nodes", "max_nodes")
 
@@ -57,7 +59,7 @@ def parse_cluster_options(name: str, args: Mapping[str, Any]) -> EksClusterOptio
     version = reader.text("kubernetes_version", args.get("kubernetes_version", DEFAULT_KUBERNETES_VERSION))
     if not KUBERNETES_VERSION.match(version):
         raise reader.error("kubernetes_version", version, "a Kubernetes minor version such as '1.35'")
-    fargate = reader.boolean("fargate", args.get("fargate", False))
+    fargate = reader.boolean("fargate", args.get("fargate", DEFAULT_FARGATE))
     if fargate:
         for key in NODE_KEYS:
             if key in args:
@@ -71,7 +73,7 @@ def parse_cluster_options(name: str, args: Mapping[str, Any]) -> EksClusterOptio
         ),
         nat_gateways=reader.choice("nat_gateways", args.get("nat_gateways", DEFAULT_NAT), NAT_STRATEGIES),
         load_balancer_controller=reader.boolean(
-            "load_balancer_controller", args.get("load_balancer_controller", True)
+            "load_balancer_controller", args.get("load_balancer_controller", DEFAULT_LOAD_BALANCER_CONTROLLER)
         ),
     )
 
