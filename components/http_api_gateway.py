@@ -18,11 +18,11 @@ COMPONENT = "HttpApiGateway"
 
 class HttpApiGatewayArgs(TypedDict, total=False):
     certificate_arn: str
-    """ACM certificate (in the stack's region) for `domain`."""
+    """ACM certificate (in the stack's region) for `domain`, which needs one. Default: none."""
     domain: CustomDomainArgs
-    """A custom host for the API, served over TLS (needs `certificate_arn`)."""
+    """A custom host for the API, served over TLS (needs `certificate_arn`). Default: none."""
     cluster: Cluster
-    """The Cluster whose VPC the API reaches into; default: the program's default cluster."""
+    """The Cluster whose VPC the API reaches into. Default: the program's default cluster."""
 
 
 class HttpApiGateway(pulumi.ComponentResource):

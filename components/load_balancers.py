@@ -18,38 +18,46 @@ from components.spec.load_balancers import (
 
 class ListenerArgs(TypedDict):
     port: int
+    """The port it accepts traffic on, unique in the balancer."""
     protocol: str
     """Application: 'HTTP' or 'HTTPS'. Network: 'TCP' or 'TLS'."""
     certificate_arn: NotRequired[str]
-    """ACM certificate for an HTTPS/TLS listener; default: the balancer's `certificate_arn`."""
+    """ACM certificate for an HTTPS/TLS listener. Default: the balancer's `certificate_arn`."""
 
 
 class CustomDomainArgs(TypedDict):
     host: str
     """e.g. 'api.example.com'; URLs use it instead of the AWS-made DNS name."""
     zone_id: NotRequired[str]
-    """Route 53 hosted zone to create the host's alias record in; without it, point DNS yourself."""
+    """Route 53 hosted zone to create the host's alias record in; without it, point DNS yourself.
+    Default: none."""
 
 
 class ApplicationLoadBalancerArgs(TypedDict, total=False):
     listeners: list[ListenerArgs]
-    """Default: HTTP on 80; with `certificate_arn`, HTTPS on 443 and 80 redirecting to it."""
+    """The ports and protocols it accepts. Default: HTTP on 80; with `certificate_arn`, HTTPS on 443
+    and 80 redirecting to it."""
     certificate_arn: str
-    """ACM certificate for TLS listeners."""
+    """ACM certificate for HTTPS listeners that name none, and for the default ones. Default: none."""
     domain: CustomDomainArgs
+    """A custom host the balancer's URLs use. Default: none."""
     internal: bool
-    """Reachable only from inside the VPC (default: from the internet)."""
+    """Reachable only from inside the VPC instead of from the internet. Default: false."""
     cluster: Cluster
-    """The Cluster whose VPC it lives in; default: the program's default cluster."""
+    """The Cluster whose VPC it lives in. Default: the program's default cluster."""
 
 
 class NetworkLoadBalancerArgs(TypedDict):
     listeners: list[ListenerArgs]
     """Each port a workload event forwards to one container port."""
     certificate_arn: NotRequired[str]
+    """ACM certificate for TLS listeners that name none. Default: none."""
     domain: NotRequired[CustomDomainArgs]
+    """A custom host the balancer's URLs use. Default: none."""
     internal: NotRequired[bool]
+    """Reachable only from inside the VPC instead of from the internet. Default: false."""
     cluster: NotRequired[Cluster]
+    """The Cluster whose VPC it lives in. Default: the program's default cluster."""
 
 
 class _LoadBalancer(pulumi.ComponentResource):

@@ -22,59 +22,61 @@ if TYPE_CHECKING:  # the escape hatches' types; a sim program never imports the 
 
 class ResourcesArgs(TypedDict, total=False):
     cpu: float
-    """vCPUs reserved and allowed per replica, e.g. 0.25."""
+    """vCPUs reserved and allowed per replica, e.g. 0.25. Default: 0.25 on eks, the least Fargate size
+    that fits `memory` on ecs, no limit on sim."""
     memory: int
-    """Memory per replica in MiB; the container is stopped beyond it."""
+    """Memory per replica in MiB; the container is stopped beyond it. Default: 512 on eks, the least
+    Fargate size that fits `cpu` on ecs, no limit on sim."""
 
 
 class ScalingPolicyArgs(TypedDict, total=False):
     keep_avg_cpu_utilization_under: int
-    """Target average CPU utilization in percent (default 80)."""
+    """Average CPU utilization in percent (1..100) that autoscaling keeps under. Default: 80."""
 
 
 class ScalingArgs(TypedDict, total=False):
     min_instances: int
-    """Fewest replicas (default 1)."""
+    """Fewest replicas, 1..1000. Default: 1."""
     max_instances: int
-    """Most replicas (default min_instances)."""
+    """Most replicas, 1..1000. Default: min_instances."""
     scaling_policy: ScalingPolicyArgs
-    """What autoscaling keeps under its target."""
+    """What autoscaling keeps under its target. Default: CPU under 80 percent."""
 
 
 class DomainArgs(TypedDict, total=False):
     host: str
     """The custom host name, e.g. api.example.com."""
     certificate_arn: str
-    """ACM certificate for TLS on that host."""
+    """ACM certificate for TLS on that host. Default: none."""
 
 
 class WorkloadArgs(TypedDict):
     image: str
     """A registry reference (e.g. 'nginx:1.27') or a path to a folder with a Dockerfile (e.g. './backend')."""
     name: NotRequired[str]
-    """The workload's name (a DNS-1123 label); defaults to the resource name."""
+    """The workload's name, a DNS-1123 label of at most 53 characters. Default: the resource name."""
     port: NotRequired[int]
-    """The port the container listens on."""
+    """The port the container listens on. Default: none."""
     public: NotRequired[bool]
-    """Reachable from outside through `public_url` (needs `port`)."""
+    """Reachable from outside through `public_url` (needs `port`). Default: false."""
     readiness: NotRequired[str]
-    """HTTP path answering 2xx once the workload is ready, e.g. '/healthz'."""
+    """HTTP path answering 2xx once the workload is ready, e.g. '/healthz' (needs `port`). Default: none."""
     replicas: NotRequired[int]
-    """How many containers run (default 1)."""
+    """How many containers run when there is no `scaling`, 1..1000. Default: 1."""
     sources: NotRequired[list[str]]
-    """Globs (relative to the image folder) whose content decides rebuilds; default: every file."""
+    """Globs (relative to the image folder) whose files decide a rebuild. Default: ['**/*']."""
     args: NotRequired[list[pulumi.Input[str]]]
-    """Arguments passed to the image's entrypoint."""
+    """Arguments passed to the image's entrypoint, replacing its CMD. Default: the image's CMD."""
     env: NotRequired[dict[str, pulumi.Input[str]]]
-    """Environment variables; values may be Outputs and secrets."""
+    """Environment variables; values may be Outputs and secrets. Default: none."""
     resources: NotRequired[ResourcesArgs]
-    """CPU and memory per replica."""
+    """CPU and memory per replica. Default: the defaults of its fields."""
     scaling: NotRequired[ScalingArgs]
-    """Autoscaling bounds and target (cloud platforms; sim runs min_instances)."""
+    """Autoscaling bounds and target instead of `replicas` (sim runs min_instances). Default: none."""
     domain: NotRequired[DomainArgs]
-    """Custom host with TLS for a public workload (cloud platforms)."""
+    """Custom host with TLS for a public workload (cloud platforms). Default: none."""
     cluster: NotRequired[Cluster]
-    """The Cluster to run on; default: one cluster shared by the program's workloads."""
+    """The Cluster to run on. Default: one cluster shared by the program's workloads."""
 
 
 class Workload(pulumi.ComponentResource):

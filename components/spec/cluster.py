@@ -46,6 +46,8 @@ DEFAULT_INSTANCE_TYPES = ("t3.medium",)
 DEFAULT_DESIRED_NODES = 2
 DEFAULT_MIN_NODES = 1
 DEFAULT_MAX_NODES = 3
+DEFAULT_FARGATE = False
+DEFAULT_LOAD_BALANCER_CONTROLLER = True
 MAX_NODES = 450  # a managed node group's quota
 NODE_KEYS = ("node_instance_types", "desired_nodes", "min_nodes", "max_nodes")
 
@@ -69,7 +71,7 @@ class ClusterSpec:
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
     nodes: NodeGroupSpec | None = None
     """eks: the managed node group; None when pods run on Fargate (and on other platforms)."""
-    load_balancer_controller: bool = True
+    load_balancer_controller: bool = DEFAULT_LOAD_BALANCER_CONTROLLER
 
     @property
     def has_nat(self) -> bool:
@@ -88,7 +90,8 @@ def parse_cluster(name: str, args: Mapping[str, Any] | None, platform: Platform)
             kubernetes_version=_kubernetes_version(reader, values),
             nodes=None if _fargate(reader, values) else _node_group(reader, values),
             load_balancer_controller=reader.boolean(
-                "load_balancer_controller", values.get("load_balancer_controller", True)
+                "load_balancer_controller",
+                values.get("load_balancer_controller", DEFAULT_LOAD_BALANCER_CONTROLLER),
             ),
         )
     return ClusterSpec(name)
@@ -128,7 +131,7 @@ def _kubernetes_version(reader: ArgReader, values: Mapping[str, Any]) -> str:
 
 
 def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
-    fargate = reader.boolean("fargate", values.get("fargate", False))
+    fargate = reader.boolean("fargate", values.get("fargate", DEFAULT_FARGATE))
     if fargate:
         for key in NODE_KEYS:
             if key in values:

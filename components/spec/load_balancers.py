@@ -17,6 +17,7 @@ NLB_PROTOCOLS = ("TCP", "TLS")
 TLS_PROTOCOLS = ("HTTPS", "TLS")
 HTTP_PORT = 80
 HTTPS_PORT = 443
+DEFAULT_INTERNAL = False
 HOST_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 HOST_RULE = "a fully qualified lowercase host name, e.g. 'api.example.com'"
 BALANCER_FIELDS = ("listeners", "certificate_arn", "domain", "internal", "cluster")
@@ -121,7 +122,7 @@ def _balancer(
         resource_name=name,
         kind=kind,
         listeners=listeners,
-        internal=reader.boolean("internal", value.get("internal", False)),
+        internal=reader.boolean("internal", value.get("internal", DEFAULT_INTERNAL)),
         domain=_domain(reader, value.get("domain")),
         cluster=_cluster(reader, value),
     )

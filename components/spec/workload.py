@@ -23,6 +23,10 @@ NAME_RULE = (
     "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, "
     f"at most {NAME_MAX_LENGTH} characters (a DNS-1123 label)"
 )
+DEFAULT_PUBLIC = False
+DEFAULT_REPLICAS = 1
+DEFAULT_MIN_INSTANCES = 1  # and max_instances defaults to min_instances
+DEFAULT_CPU_UTILIZATION_TARGET = 80
 FIELDS = (
     "image",
     "name",
@@ -113,7 +117,7 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
     build = _parse_build(fields, image, raw.get("sources"))
 
     port = None if raw.get("port") is None else fields.integer("port", raw["port"], 1, 65535)
-    public = fields.boolean("public", raw.get("public", False))
+    public = fields.boolean("public", raw.get("public", DEFAULT_PUBLIC))
     if public and port is None:
         raise fields.error("public", True, "true only together with 'port' (the port to expose)")
 
@@ -137,7 +141,7 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
         port=port,
         public=public,
         readiness=readiness,
-        replicas=fields.integer("replicas", raw.get("replicas", 1), 1, 1000),
+        replicas=fields.integer("replicas", raw.get("replicas", DEFAULT_REPLICAS), 1, 1000),
         args=_parse_args(fields, raw.get("args")),
         env=_parse_env(fields, raw.get("env")),
         resources=_parse_resources(fields, raw.get("resources")),
@@ -219,7 +223,7 @@ def _parse_scaling(fields: ArgReader, value: Any) -> Scaling | None:
     if value is None:
         return None
     value = fields.mapping("scaling", value, ("min_instances", "max_instances", "scaling_policy"))
-    low = fields.integer("scaling.min_instances", value.get("min_instances", 1), 1, 1000)
+    low = fields.integer("scaling.min_instances", value.get("min_instances", DEFAULT_MIN_INSTANCES), 1, 1000)
     high = fields.integer("scaling.max_instances", value.get("max_instances", low), 1, 1000)
     if low > high:
         raise fields.error("scaling.min_instances", low, f"at most max_instances ({high})")
@@ -228,7 +232,7 @@ def _parse_scaling(fields: ArgReader, value: Any) -> Scaling | None:
     )
     target = fields.integer(
         "scaling.scaling_policy.keep_avg_cpu_utilization_under",
-        policy.get("keep_avg_cpu_utilization_under", 80),
+        policy.get("keep_avg_cpu_utilization_under", DEFAULT_CPU_UTILIZATION_TARGET),
         1,
         100,
     )

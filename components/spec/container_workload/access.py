@@ -13,6 +13,7 @@ from components.spec.arg_reader import ArgReader
 # Stacktape's macros for AWS services without a resource in the stack.
 AWS_SERVICE_TARGETS = ("aws:ses",)
 IAM_EFFECTS = ("Allow", "Deny")
+DEFAULT_IAM_EFFECT = "Allow"
 IAM_ACTION_PATTERN = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
 IAM_SID_PATTERN = re.compile(r"^[A-Za-z0-9]+$")
 
@@ -96,7 +97,7 @@ def _statement(reader: ArgReader, field: str, raw: Any) -> IamStatementSpec:
             )
         condition = MappingProxyType(dict(condition))
     return IamStatementSpec(
-        effect=reader.choice(f"{field}.effect", value.get("effect", "Allow"), IAM_EFFECTS),
+        effect=reader.choice(f"{field}.effect", value.get("effect", DEFAULT_IAM_EFFECT), IAM_EFFECTS),
         action=actions,
         resource=tuple(resources),
         sid=sid,

@@ -20,6 +20,11 @@ INSTANCE_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 GRAVITON_FAMILY = re.compile(r"^([a-z]+\d+g[a-z]*|a1)$")
 MAX_INSTANCES = 5000  # ECS's quota of tasks per service
 EC2_MIN_MEMORY = 128
+DEFAULT_ARCHITECTURE = "x86_64"  # Fargate's; on EC2 the instance types decide
+DEFAULT_ENABLE_WARM_POOL = False
+DEFAULT_MIN_INSTANCES = 1  # and max_instances defaults to min_instances
+DEFAULT_KEEP_AVG_CPU_UTILIZATION_UNDER = 80.0
+DEFAULT_KEEP_AVG_MEMORY_UTILIZATION_UNDER = 80.0
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class FargateResources:
 
     cpu: float
     memory: int
-    architecture: str = "x86_64"
+    architecture: str = DEFAULT_ARCHITECTURE
 
     @property
     def cpu_units(self) -> int:
@@ -54,14 +59,14 @@ class Ec2Resources:
 class ScalingPolicySpec:
     """Average utilization (percent) to keep under; target tracking adds or removes instances."""
 
-    keep_avg_cpu_utilization_under: float = 80.0
-    keep_avg_memory_utilization_under: float = 80.0
+    keep_avg_cpu_utilization_under: float = DEFAULT_KEEP_AVG_CPU_UTILIZATION_UNDER
+    keep_avg_memory_utilization_under: float = DEFAULT_KEEP_AVG_MEMORY_UTILIZATION_UNDER
 
 
 @dataclass(frozen=True)
 class ScalingSpec:
-    min_instances: int = 1
-    max_instances: int = 1
+    min_instances: int = DEFAULT_MIN_INSTANCES
+    max_instances: int = DEFAULT_MIN_INSTANCES
     scaling_policy: ScalingPolicySpec = field(default_factory=ScalingPolicySpec)
 
     @property
@@ -106,7 +111,9 @@ def _fargate(reader: ArgReader, value: Any) -> FargateResources:
             "resources.memory", memory, f"for {cpu:g} vCPU on Fargate, one of {describe_memory(cpu)} (MiB)"
         )
     return FargateResources(
-        cpu=cpu, memory=int(memory), architecture=_architecture(reader, value.get("architecture")) or "x86_64"
+        cpu=cpu,
+        memory=int(memory),
+        architecture=_architecture(reader, value.get("architecture")) or DEFAULT_ARCHITECTURE,
     )
 
 
@@ -126,7 +133,9 @@ def _ec2(reader: ArgReader, value: Any) -> Ec2Resources:
             )
         if instance_type in types[:index]:
             raise reader.error(f"resources.instance_types[{index}]", instance_type, "each instance type once")
-    warm_pool = reader.boolean("resources.enable_warm_pool", value.get("enable_warm_pool", False))
+    warm_pool = reader.boolean(
+        "resources.enable_warm_pool", value.get("enable_warm_pool", DEFAULT_ENABLE_WARM_POOL)
+    )
     if warm_pool and len(types) != 1:
         raise reader.error(
             "resources.enable_warm_pool",
@@ -172,7 +181,9 @@ def parse_scaling(reader: ArgReader, raw: Any) -> ScalingSpec:
     if raw is None:
         return ScalingSpec()
     value = reader.mapping("scaling", raw, ("min_instances", "max_instances", "scaling_policy"))
-    low = reader.integer("scaling.min_instances", value.get("min_instances", 1), 1, MAX_INSTANCES)
+    low = reader.integer(
+        "scaling.min_instances", value.get("min_instances", DEFAULT_MIN_INSTANCES), 1, MAX_INSTANCES
+    )
     # Stacktape's default max is 1; a larger min alone means "this many, fixed", not an error.
     high = reader.integer("scaling.max_instances", value.get("max_instances", low), 1, MAX_INSTANCES)
     if low > high:

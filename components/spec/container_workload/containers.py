@@ -70,6 +70,17 @@ LOG_RETENTION_DAYS = (
 DEFAULT_LOG_RETENTION_DAYS = 90
 DEFAULT_STOP_TIMEOUT_SECONDS = 2  # Stacktape's: SIGTERM, then SIGKILL after this long
 LB_HEALTH_CHECK_PROTOCOLS = ("HTTP", "TCP")
+# Defaults of the container args (Stacktape's), written in the args' docstrings too.
+DEFAULT_ESSENTIAL = True
+DEFAULT_STOP_TIMEOUT_SECONDS = 2
+DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 30
+DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS = 5
+DEFAULT_HEALTH_CHECK_RETRIES = 3
+DEFAULT_LB_HEALTH_CHECK_PATH = "/"
+DEFAULT_LB_HEALTH_CHECK_INTERVAL_SECONDS = 5
+DEFAULT_LB_HEALTH_CHECK_TIMEOUT_SECONDS = 4
+DEFAULT_LOGGING_DISABLED = False
+DEFAULT_EFS_ROOT_DIRECTORY = "/"
 
 
 @dataclass(frozen=True)
@@ -83,9 +94,9 @@ class InternalHealthCheckSpec:
     """Docker-style health check run inside the container (ECS `healthCheck`)."""
 
     health_check_command: tuple[str, ...]
-    interval_seconds: int = 30
-    timeout_seconds: int = 5
-    retries: int = 3
+    interval_seconds: int = DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS
+    timeout_seconds: int = DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS
+    retries: int = DEFAULT_HEALTH_CHECK_RETRIES
     start_period_seconds: int | None = None
 
 
@@ -93,16 +104,16 @@ class InternalHealthCheckSpec:
 class LoadBalancerHealthCheckSpec:
     """How the load balancers probe this container. `protocol`/`port` None: per balancer default."""
 
-    path: str = "/"
-    interval_seconds: int = 5
-    timeout_seconds: int = 4
+    path: str = DEFAULT_LB_HEALTH_CHECK_PATH
+    interval_seconds: int = DEFAULT_LB_HEALTH_CHECK_INTERVAL_SECONDS
+    timeout_seconds: int = DEFAULT_LB_HEALTH_CHECK_TIMEOUT_SECONDS
     protocol: str | None = None
     port: int | None = None
 
 
 @dataclass(frozen=True)
 class LoggingSpec:
-    disabled: bool = False
+    disabled: bool = DEFAULT_LOGGING_DISABLED
     retention_days: int = DEFAULT_LOG_RETENTION_DAYS
 
 
@@ -173,7 +184,7 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
         load_balancer_health_check=_parse_lb_health_check(
             reader, f"{field}.load_balancer_health_check", value.get("load_balancer_health_check"), events
         ),
-        essential=reader.boolean(f"{field}.essential", value.get("essential", True)),
+        essential=reader.boolean(f"{field}.essential", value.get("essential", DEFAULT_ESSENTIAL)),
         logging=_parse_logging(reader, f"{field}.logging", value.get("logging")),
         depends_on=tuple(
             _parse_dependency(reader, f"{field}.depends_on[{i}]", item)
@@ -317,10 +328,18 @@ def _parse_internal_health_check(reader: ArgReader, field: str, raw: Any) -> Int
     return InternalHealthCheckSpec(
         health_check_command=command,
         interval_seconds=reader.integer(
-            f"{field}.interval_seconds", value.get("interval_seconds", 30), 5, 300
+            f"{field}.interval_seconds",
+            value.get("interval_seconds", DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS),
+            5,
+            300,
         ),
-        timeout_seconds=reader.integer(f"{field}.timeout_seconds", value.get("timeout_seconds", 5), 2, 60),
-        retries=reader.integer(f"{field}.retries", value.get("retries", 3), 1, 10),
+        timeout_seconds=reader.integer(
+            f"{field}.timeout_seconds",
+            value.get("timeout_seconds", DEFAULT_HEALTH_CHECK_TIMEOUT_SECONDS),
+            2,
+            60,
+        ),
+        retries=reader.integer(f"{field}.retries", value.get("retries", DEFAULT_HEALTH_CHECK_RETRIES), 1, 10),
         start_period_seconds=None
         if start is None
         else reader.integer(f"{field}.start_period_seconds", start, 0, 300),
@@ -364,13 +383,23 @@ def _parse_lb_health_check(
                 None,
                 "'HTTP' to probe a path behind a Network Load Balancer (its default is TCP)",
             )
-    interval = reader.integer(f"{field}.interval_seconds", value.get("interval_seconds", 5), 5, 300)
-    timeout = reader.integer(f"{field}.timeout_seconds", value.get("timeout_seconds", 4), 2, 120)
+    interval = reader.integer(
+        f"{field}.interval_seconds",
+        value.get("interval_seconds", DEFAULT_LB_HEALTH_CHECK_INTERVAL_SECONDS),
+        5,
+        300,
+    )
+    timeout = reader.integer(
+        f"{field}.timeout_seconds",
+        value.get("timeout_seconds", DEFAULT_LB_HEALTH_CHECK_TIMEOUT_SECONDS),
+        2,
+        120,
+    )
     if timeout >= interval:
         raise reader.error(f"{field}.timeout_seconds", timeout, f"less than interval_seconds ({interval})")
     port = value.get("port")
     return LoadBalancerHealthCheckSpec(
-        path=path or "/",
+        path=path or DEFAULT_LB_HEALTH_CHECK_PATH,
         interval_seconds=interval,
         timeout_seconds=timeout,
         protocol=protocol,
@@ -392,7 +421,8 @@ def _parse_logging(reader: ArgReader, field: str, raw: Any) -> LoggingSpec:
             "one of " + ", ".join(str(d) for d in LOG_RETENTION_DAYS) + " (CloudWatch Logs)",
         )
     return LoggingSpec(
-        disabled=reader.boolean(f"{field}.disabled", value.get("disabled", False)), retention_days=retention
+        disabled=reader.boolean(f"{field}.disabled", value.get("disabled", DEFAULT_LOGGING_DISABLED)),
+        retention_days=retention,
     )
 
 
@@ -411,7 +441,7 @@ def _parse_volume_mounts(
         reader.choice(f"{path}.type", value["type"], ("efs",))
         root = reader.text(
             f"{path}.root_directory",
-            value.get("root_directory", "/"),
+            value.get("root_directory", DEFAULT_EFS_ROOT_DIRECTORY),
             "an absolute path inside the file system, e.g. '/'",
         )
         if not root.startswith("/"):

@@ -36,6 +36,9 @@ ALB_VALUES_PER_CONDITION = 3
 ALB_VALUES_PER_RULE = 5
 ALB_PATTERN_MAX_LENGTH = 128
 DEFAULT_IDENTITY_SOURCES = ("$request.header.Authorization",)
+DEFAULT_IAM_RESPONSE = False
+DEFAULT_CACHE_RESULT_SECONDS = 0
+DEFAULT_PAYLOAD_FORMAT = "1.0"
 IDENTITY_SOURCE_PREFIXES = ("$request.", "$context.", "$stageVariables.")
 ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$")
 ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 64 characters"
@@ -303,7 +306,9 @@ def _http_api_gateway(reader: ArgReader, field: str, raw: Mapping[str, Any]) -> 
         raise reader.error(f"{field}.path", path, "'*' or a path starting with '/', e.g. '/users/{id}'")
     # API Gateway accepts payload format 2.0 only for Lambda integrations; a container is reached
     # through an HTTP proxy integration, where AWS rejects anything but 1.0 at deploy time.
-    payload_format = reader.plain(f"{field}.payload_format", value.get("payload_format", "1.0"))
+    payload_format = reader.plain(
+        f"{field}.payload_format", value.get("payload_format", DEFAULT_PAYLOAD_FORMAT)
+    )
     if payload_format != "1.0":
         raise reader.error(
             f"{field}.payload_format",
@@ -346,12 +351,15 @@ def _authorizer(reader: ArgReader, field: str, raw: Any) -> CognitoAuthorizer | 
     )
     return LambdaAuthorizer(
         function=reader.input_value(f"{field}.function", value["function"], "the authorizer Lambda function"),
-        iam_response=reader.boolean(f"{field}.iam_response", value.get("iam_response", False)),
+        iam_response=reader.boolean(f"{field}.iam_response", value.get("iam_response", DEFAULT_IAM_RESPONSE)),
         identity_sources=_identity_sources(
             reader, f"{field}.identity_sources", value.get("identity_sources")
         ),
         cache_result_seconds=reader.integer(
-            f"{field}.cache_result_seconds", value.get("cache_result_seconds", 0), 0, 3600
+            f"{field}.cache_result_seconds",
+            value.get("cache_result_seconds", DEFAULT_CACHE_RESULT_SECONDS),
+            0,
+            3600,
         ),
     )
 

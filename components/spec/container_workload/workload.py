@@ -66,6 +66,11 @@ DEPLOYMENT_STRATEGIES = (
 )
 # The ports a load balancer's listeners use when an event does not name one.
 DEFAULT_LISTENER_PORTS = (80, 443)
+DEFAULT_ENABLE_REMOTE_SESSIONS = False
+DEFAULT_USE_PRIVATE_SUBNETS_WITH_NAT = False
+# How a target group probes when `load_balancer_health_check.protocol` is not given, by balancer kind.
+DEFAULT_ALB_HEALTH_CHECK_PROTOCOL = "HTTP"
+DEFAULT_NLB_HEALTH_CHECK_PROTOCOL = "TCP"
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,11 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
         connect_to=parse_connect_to(reader, raw.get("connect_to")),
         iam_role_statements=parse_iam_role_statements(reader, raw.get("iam_role_statements")),
         enable_remote_sessions=reader.boolean(
-            "enable_remote_sessions", raw.get("enable_remote_sessions", False)
+            "enable_remote_sessions", raw.get("enable_remote_sessions", DEFAULT_ENABLE_REMOTE_SESSIONS)
         ),
         use_private_subnets_with_nat=reader.boolean(
-            "use_private_subnets_with_nat", raw.get("use_private_subnets_with_nat", False)
+            "use_private_subnets_with_nat",
+            raw.get("use_private_subnets_with_nat", DEFAULT_USE_PRIVATE_SUBNETS_WITH_NAT),
         ),
         cluster=cluster,
         load_balanced_targets=targets,
@@ -350,7 +356,9 @@ def load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadBa
     for (kind, balancer_id, name, port), events in groups.items():
         number, balancer = balancers[(kind, balancer_id)]
         given = by_name[name].load_balancer_health_check or LoadBalancerHealthCheckSpec()
-        protocol = given.protocol or ("HTTP" if kind == "application" else "TCP")
+        protocol = given.protocol or (
+            DEFAULT_ALB_HEALTH_CHECK_PROTOCOL if kind == "application" else DEFAULT_NLB_HEALTH_CHECK_PROTOCOL
+        )
         targets.append(
             LoadBalancedTarget(
                 key=f"{name.lower()}-{port}-{kind[0]}lb{number}",
