@@ -11,16 +11,16 @@ setup:
 
 ## Deploy the example app (examples/microservices) on the sim platform and print its URLs.
 up: setup
-	@$(ENV) && python scripts/offline_images.py --examples && python scripts/stack.py up sim
+	@$(ENV) && python scripts/offline_images.py --examples && containers up --stack sim
 
 ## Destroy it.
 down: setup
-	@$(ENV) && python scripts/stack.py destroy sim
+	@$(ENV) && containers destroy --stack sim
 
 ## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
 ## real Docker and the real engine.
 test: lint
-	@bash scripts/setup.sh python docker pulumi images test-tools
+	@bash scripts/setup.sh python docker pulumi images test-tools yaml
 	@$(ENV) && python scripts/offline_images.py && pytest -q
 
 ## Only what needs neither Docker nor the Pulumi engine.

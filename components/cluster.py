@@ -18,6 +18,9 @@ class Cluster(pulumi.ComponentResource):
 
     cluster_name: pulumi.Output[str]
     """The cluster's name (on sim: the Docker network's name)."""
+
+    pulumi_type = "containers:index:Cluster"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
     endpoint: pulumi.Output[str | None]
     """The Kubernetes API endpoint (eks); None elsewhere."""
     certificate: pulumi.Output[str | None]

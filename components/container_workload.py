@@ -20,6 +20,9 @@ class ContainerWorkload(pulumi.ComponentResource):
 
     url: pulumi.Output[str | None]
     """The first of `urls`; None when nothing outside the VPC reaches the workload."""
+
+    pulumi_type = "containers:index:ContainerWorkload"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
     urls: pulumi.Output[list[str]]
     """Load balancer listeners and HTTP APIs that route to the workload's containers."""
     internal_urls: pulumi.Output[dict[str, str]]

@@ -31,6 +31,9 @@ class HttpApiGateway(pulumi.ComponentResource):
     url: pulumi.Output[str]
     """e.g. 'https://abc123.execute-api.us-east-1.amazonaws.com', or 'https://HOST' with a domain."""
 
+    pulumi_type = "containers:index:HttpApiGateway"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
+
     def __init__(
         self, name: str, args: HttpApiGatewayArgs | None = None, opts: pulumi.ResourceOptions | None = None
     ) -> None:

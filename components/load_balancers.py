@@ -98,6 +98,9 @@ class _LoadBalancer(pulumi.ComponentResource):
 class ApplicationLoadBalancer(_LoadBalancer):
     """An internet-facing (or internal) Application Load Balancer; events add listener rules to it."""
 
+    pulumi_type = "containers:index:ApplicationLoadBalancer"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
+
     def __init__(
         self,
         name: str,
@@ -109,6 +112,9 @@ class ApplicationLoadBalancer(_LoadBalancer):
 
 class NetworkLoadBalancer(_LoadBalancer):
     """A Network Load Balancer; each event forwards one of its listeners to a container port."""
+
+    pulumi_type = "containers:index:NetworkLoadBalancer"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
 
     def __init__(
         self, name: str, args: NetworkLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None

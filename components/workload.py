@@ -84,6 +84,9 @@ class Workload(pulumi.ComponentResource):
 
     public_url: pulumi.Output[str | None]
     """URL reachable from outside (on sim: http://127.0.0.1:PORT); None unless public."""
+
+    pulumi_type = "containers:index:Workload"
+    """Its type token; other languages pass it by reference (the component provider's schema)."""
     internal_url: pulumi.Output[str | None]
     """URL other workloads of the app use to reach this one; None without a port."""
     image_ref: pulumi.Output[str]

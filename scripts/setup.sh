@@ -9,6 +9,7 @@
 #   pulumi      the Pulumi CLI and Python language host, built from the Go module proxy
 #   images      what the offline image stand-ins need (busybox-static, debootstrap)
 #   test-tools  what only the tests need (helm, checkov)
+#   yaml        the Pulumi YAML language host (examples/yaml, the component provider's tests)
 #
 # Tool builds are cached by tool and version in a user-level cache shared by every clone
 # (scripts/tool-cache.sh). Always writes `source`-able settings to .tools/env.sh.
@@ -21,6 +22,10 @@ PULUMI_VERSION="$(sed -n 's/^pulumi==//p' "$ROOT/requirements.txt")"
 PULUMI_DIR="$CACHE/pulumi/v$PULUMI_VERSION"
 CHECKOV_VERSION=3.3.30
 CHECKOV_DIR="$CACHE/checkov/$CHECKOV_VERSION"
+# The CLI is keyed by version; our own Python language host also by its source, in a folder of
+# hard links to the CLI's (the engine wants the host beside the CLI it runs).
+HOST_HASH="$(cat "$ROOT/tools/pulumi/language-python/main.go" "$ROOT/tools/pulumi/go.sum" | sha256sum | cut -c1-12)"
+HOST_DIR="$CACHE/pulumi/v$PULUMI_VERSION-host-$HOST_HASH"
 mkdir -p "$TOOLS"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -104,6 +109,18 @@ setup_pulumi() {
   rm -rf "$PULUMI_DIR"; mv "$tmp" "$PULUMI_DIR"
 }
 
+setup_language_host() {
+  [[ -x "$HOST_DIR/pulumi-language-python" ]] && return
+  log "building the Python language host of tools/pulumi/language-python ($HOST_HASH)"
+  local tmp="$HOST_DIR.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  ln "$PULUMI_DIR/pulumi" "$PULUMI_DIR/pulumi-language-python-exec" "$PULUMI_DIR/pulumi-resource-pulumi-python" "$tmp/"
+  (cd "$ROOT/tools/pulumi" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -tags osusergo,grpcnotrace \
+    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$tmp/pulumi-language-python" ./language-python)
+  rm -rf "$HOST_DIR"; mv "$tmp" "$HOST_DIR"
+}
+
 setup_images() {
   # scripts/offline_images.py builds stand-ins for the public images from these when no registry
   # answers: busybox-static for http-echo and the prober, debootstrap for node and haproxy.
@@ -131,7 +148,7 @@ setup_test_tools() {
 write_env() {
   mkdir -p "$ROOT/.pulumi-state" "$ROOT/.pulumi-home"
   cat > "$TOOLS/env.sh" <<EOF
-export PATH="$PULUMI_DIR:$ROOT/.venv/bin:\$PATH"
+export PATH="$HOST_DIR:$(bash "$ROOT/scripts/install-pulumi-yaml.sh" --path):$ROOT/.venv/bin:\$PATH"
 export PULUMI_HOME="$ROOT/.pulumi-home"
 export PULUMI_BACKEND_URL="file://$ROOT/.pulumi-state"
 export PULUMI_CONFIG_PASSPHRASE="\${PULUMI_CONFIG_PASSPHRASE-}"
@@ -147,9 +164,10 @@ parts=("$@")
 for part in "${parts[@]}"; do
   case "$part" in
     python | docker | images) "setup_$part" ;;
-    pulumi) locked pulumi setup_pulumi ;;
+    pulumi) locked pulumi setup_pulumi && locked language-host setup_language_host ;;
+    yaml) bash "$ROOT/scripts/install-pulumi-yaml.sh" >/dev/null ;;
     test-tools) setup_test_tools ;;
-    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools)"; exit 2 ;;
+    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools yaml)"; exit 2 ;;
   esac
 done
 write_env

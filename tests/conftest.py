@@ -20,7 +20,8 @@ from tests.support.docker_state import labelled
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import offline_images
-from stack import release_stale_locks
+
+from components.cli import release_stale_locks
 
 # ---------------------------------------------------------------- sim tests: real Docker, real engine
 

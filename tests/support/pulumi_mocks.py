@@ -1,34 +1,16 @@
-"""Unit tests under Pulumi mocks: run a program, get back every resource it registered.
+"""Unit tests under Pulumi mocks, through `components.testing` (the mocks our users get).
 
-`EchoMocks` echoes inputs as outputs; the monitor remembers each resource's parent so tests can
-assert the tree. `ecs_mocks` builds its AWS runner on these classes; the eks tests swap in their own
-by replacing `EchoMocks` and `ParentRecordingMonitor` in this module.
+`run_with_mocks` runs a program on the sim platform (project `containers`, stack `unit`) and returns
+every registration by name, with its outputs and inputs in one mapping, as the tests read them.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
-# Outputs the sim providers compute; under mocks each gets a value naming its resource, so a test
-# can follow the wiring (e.g. a replica runs `ref-of:web-image`).
-COMPUTED_OUTPUTS = ("image_ref", "image_id", "url")
-
-
-class EchoMocks(pulumi.runtime.Mocks):
-    """Every resource's outputs are its inputs, so tests see exactly what a component asked for."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        computed = {f: f"{f.split('_')[-1]}-of:{args.name}" for f in COMPUTED_OUTPUTS if f not in args.inputs}
-        return f"{args.name}-id", {**computed, **args.inputs}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
+from components import testing
 
 
 @dataclass
@@ -37,62 +19,39 @@ class Registration:
     name: str
     parent: str | None
     inputs: dict[str, Any]
+    """What the program passed, over what the mocks answered (ARNs, ids, URLs); secrets unwrapped."""
+    secret_inputs: list[str]
 
 
-class ParentRecordingMonitor(MockMonitor):
-    """The stock mock monitor forgets each resource's parent; tests assert the tree, so keep it."""
-
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
-        super().__init__(mocks)
-        self.parents: dict[str, str] = {}
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        self.parents[response.urn] = request.parent
-        return response
+def by_name(registrations: list[testing.Registration]) -> dict[str, testing.Registration]:
+    found = {r.name: r for r in registrations}
+    assert len(found) == len(registrations), "resource names must be unique for tests to find them"
+    return found
 
 
-def start_mocks(config: dict[str, str] | None = None) -> ParentRecordingMonitor:
-    """Point the Pulumi runtime at fresh mocks; the monitor records every registration."""
-    mocks = EchoMocks()
-    monitor = ParentRecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="containers", stack="unit", preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config({"containers:platform": "sim", **(config or {})})
-    return monitor
-
-
-def registrations(monitor: ParentRecordingMonitor) -> dict[str, Registration]:
-    """Every resource the monitor saw, by name."""
-
-    def name_of(urn: str) -> str | None:
-        return urn.split("::")[-1] if urn and urn in monitor.resources else None
-
-    return {
-        name_of(urn): Registration(
-            type=urn.split("::")[2].split("$")[-1],
-            name=name_of(urn),
-            parent=name_of(monitor.parents.get(urn, "")),
-            inputs=dict(registration.state),
-        )
-        for urn, registration in monitor.get_registered_resources().items()
-    }
+def start_mocks(config: dict[str, str] | None = None, platform: str = "sim") -> testing.Mocks:
+    return testing.use_mocks(platform, config, project="containers", stack="unit")
 
 
 def run_with_mocks(
     program: Callable[[], Any], config: dict[str, str] | None = None
 ) -> dict[str, Registration]:
     """Run `program` against mocks; return every registered resource by its name."""
-    monitor = start_mocks(config)
-    _sync_await(run_pulumi_func(program))
-    return registrations(monitor)
+    config = dict(config or {})
+    mocks = start_mocks(config, config.pop("containers:platform", "sim"))
+    return {
+        name: Registration(r.type, r.name, r.parent, {**r.outputs, **r.inputs}, r.secret_inputs)
+        for name, r in by_name(mocks.run(program)).items()
+    }
 
 
 def refused(program: Callable[[], Any], config: dict[str, str] | None = None) -> Exception:
     """The InvalidArgumentError `program` raises, after checking that it registered nothing."""
     from components.spec.errors import InvalidArgumentError
 
-    monitor = start_mocks(config)
+    config = dict(config or {})
+    mocks = start_mocks(config, config.pop("containers:platform", "sim"))
     with pytest.raises(InvalidArgumentError) as caught:
-        _sync_await(run_pulumi_func(program))  # drains registrations already sent, then re-raises
-    assert registrations(monitor) == {}
+        mocks.run(program)  # drains registrations already sent, then re-raises
+    assert mocks.registered() == []
     return caught.value

@@ -1,10 +1,9 @@
 """The eks platform under Pulumi mocks: the resource graph of Clusters and Workloads, and the chart a
 Workload installs, checked by the real helm CLI and the Kubernetes schemas.
 
-`pulumi_mocks.run_with_mocks` echoes inputs as outputs. EKS wiring also goes through outputs that only
-providers and remote components compute (the EKS cluster inside pulumi-eks' component, the VPC's
-subnets, the objects a Helm chart created), so `EksMocks` makes those up; references to resources
-inside remote components are resolved through the monitor like the engine does.
+EKS wiring goes through outputs that only providers and remote components compute (the EKS cluster
+inside pulumi-eks' component, the VPC's subnets, the objects a Helm chart created):
+`components.testing.Mocks` makes those up, as it does for our users' tests.
 """
 
 import json
@@ -13,33 +12,30 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import botocore.session
 import pulumi
 import pytest
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.sync_await import _sync_await
 
-import tests.support.pulumi_mocks as pulumi_mocks
-from components import Cluster, InvalidArgumentError, Workload
+from components import Cluster, InvalidArgumentError, Workload, testing
 from components.cluster import default_cluster
 from components.platforms.eks.load_balancer_controller import POLICY_FILE
 from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from tests.support import ROOT
 from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
-from tests.support.pulumi_mocks import EchoMocks, ParentRecordingMonitor, Registration, run_with_mocks
+from tests.support.pulumi_mocks import Registration, by_name
 
 __all__ = ["helm"]  # the fixture, imported so pytest finds it
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
+REGION = testing.REGION
+ACCOUNT = testing.ACCOUNT
 EKS_CONFIG = {"containers:platform": "eks", "aws:region": REGION}
-ENDPOINT = "https://0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com"
-CERTIFICATE = "TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0"
-OIDC_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"
-ALB_HOSTNAME = "k8s-web-0123456789-1234567890.us-east-1.elb.amazonaws.com"
+ENDPOINT = testing.EKS_ENDPOINT
+CERTIFICATE = testing.EKS_CERTIFICATE
+OIDC_ISSUER = testing.OIDC_ISSUER
+ALB_HOSTNAME = testing.ALB_HOSTNAME
 EXISTING = {"clusterName": "shared-prod", "endpoint": ENDPOINT, "certificate": CERTIFICATE}
 BOTOCORE = botocore.session.get_session()
 # Actions IAM knows that are no API operation ("permission only" in the Service Authorization Reference).
@@ -57,114 +53,18 @@ IAM_PREFIX_SERVICES = {
 }
 
 
-def unwrap(value: Any) -> Any:
-    """A deserialized input without its secret wrapper."""
-    return rpc.unwrap_rpc_secret(value) if rpc.is_rpc_secret(value) else value
-
-
-class EksMocks(EchoMocks):
-    """Echoed inputs, plus ARNs and names for AWS resources and what remote components compute."""
-
-    registry: dict[str, MockMonitor.ResourceRegistration]
-    """The monitor's registrations, where resources inside remote components are added."""
-
-    def __init__(self) -> None:
-        self.component_inputs: dict[str, dict[str, Any]] = {}
-        self.computed: dict[str, Callable[[pulumi.runtime.MockResourceArgs], dict[str, Any]]] = {
-            "eks:index:Cluster": self._eks_cluster,
-            "awsx:ec2:Vpc": lambda args: {
-                "vpcId": f"vpc-{args.name}",
-                "publicSubnetIds": [f"subnet-public-{zone}" for zone in "ab"],
-                "privateSubnetIds": [f"subnet-private-{zone}" for zone in "ab"],
-            },
-            "kubernetes:helm.sh/v4:Chart": self._chart,
-            "aws:ecr/repository:Repository": lambda args: {
-                "repositoryUrl": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{args.name}"
-            },
-            "docker-build:index:Image": lambda args: {"ref": f"{args.inputs['tags'][0]}@sha256:{'ab' * 32}"},
-        }
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        resource_id, state = super().new_resource(args)
-        if not args.custom:
-            # A component's outputs are not its inputs (awsx's VPC): keep the inputs for tests apart.
-            self.component_inputs[args.name], state = state, {}
-        if args.typ.startswith("aws:"):
-            service = args.typ.split(":")[1].split("/")[0]
-            state = {"arn": f"arn:aws:{service}::{ACCOUNT}:{args.name}", "name": f"{args.name}-name", **state}
-        computed = self.computed.get(args.typ, lambda _: {})
-        return resource_id, {**state, **computed(args)}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"region": REGION, "name": REGION}
-        if args.token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return {"userName": "AWS", "password": "token"}
-        return {}
-
-    def _inside(self, component: pulumi.runtime.MockResourceArgs, typ: str, name: str, state: dict) -> dict:
-        """A reference to a resource made inside a remote component, which the SDK resolves by URN."""
-        urn = f"urn:pulumi:unit::containers::{component.typ}${typ}::{name}"
-        self.registry[urn] = MockMonitor.ResourceRegistration(urn, name, state)
-        return {rpc._special_sig_key: rpc._special_resource_sig, "urn": urn, "id": name}
-
-    def _eks_cluster(self, args: pulumi.runtime.MockResourceArgs) -> dict:
-        cluster = {
-            "name": f"{args.name}-0a1b2c3",
-            "endpoint": ENDPOINT,
-            "certificateAuthority": {"data": CERTIFICATE},
-        }
-        return {
-            "eksCluster": self._inside(args, "aws:eks/cluster:Cluster", f"{args.name}-eksCluster", cluster),
-            "oidcProviderArn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OIDC_ISSUER}",
-            "oidcIssuer": OIDC_ISSUER,
-        }
-
-    def _chart(self, args: pulumi.runtime.MockResourceArgs) -> dict:
-        """The objects a chart made; only an Ingress matters to the platform."""
-        if not unwrap(args.inputs["values"])["ingress"]["enabled"]:
-            return {"resources": []}
-        namespace, name = args.inputs["namespace"], args.inputs["name"]
-        ingress = {
-            "metadata": {"name": name, "namespace": namespace},
-            "status": {"loadBalancer": {"ingress": [{"hostname": ALB_HOSTNAME}]}},
-        }
-        typ = "kubernetes:networking.k8s.io/v1:Ingress"
-        return {"resources": [self._inside(args, typ, f"{args.name}:{namespace}/{name}", ingress)]}
-
-
-class EksMonitor(ParentRecordingMonitor):
-    """Shares its registrations with the mocks and keeps each resource's provider reference."""
-
-    latest: ClassVar["EksMonitor"]
-
-    def __init__(self, mocks: EksMocks) -> None:
-        super().__init__(mocks)
-        mocks.registry = self.resources
-        self.providers: dict[str, str] = {}
-        """Provider reference of each resource, by name."""
-        self.dependencies: dict[str, list[str]] = {}
-        """Names of the resources each resource waits for."""
-        EksMonitor.latest = self
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if response.urn not in self.resources:  # the stack itself
-            return response
-        registration = self.resources[response.urn]
-        inputs = self.mocks.component_inputs.get(request.name, {})
-        self.resources[response.urn] = registration._replace(state={**inputs, **registration.state})
-        self.providers[request.name] = request.provider
-        self.dependencies[request.name] = [urn.split("::")[-1] for urn in request.dependencies]
-        return response
-
-
 @dataclass
 class Graph:
     """What a program registered: resources by name, with their providers and dependencies."""
 
-    resources: dict[str, Registration]
-    monitor: EksMonitor
+    registrations: dict[str, testing.Registration]
+
+    @property
+    def resources(self) -> dict[str, Registration]:
+        return {
+            name: Registration(r.type, r.name, r.parent, {**r.outputs, **r.inputs}, r.secret_inputs)
+            for name, r in self.registrations.items()
+        }
 
     def __getitem__(self, name: str) -> Registration:
         return self.resources[name]
@@ -172,12 +72,15 @@ class Graph:
     def of_type(self, type_: str) -> dict[str, Registration]:
         return {name: r for name, r in self.resources.items() if r.type == type_}
 
-    def provider_of(self, name: str) -> str:
+    def provider_of(self, name: str) -> str | None:
         """The name of the provider resource `name` was registered with."""
-        return self.monitor.providers[name].split("::")[-2]
+        return self.registrations[name].provider
 
     def dependencies_of(self, name: str) -> list[str]:
-        return self.monitor.dependencies[name]
+        return self.registrations[name].dependencies
+
+    def is_secret(self, name: str, key: str) -> bool:
+        return key in self.registrations[name].secret_inputs
 
 
 Run = Callable[..., Graph]
@@ -185,16 +88,13 @@ Run = Callable[..., Graph]
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
-    """`run(program, config=None)` on the eks platform, in a fresh folder (charts are written there).
-
-    `run_with_mocks` makes its mocks and monitor by name: swap in the EKS-aware ones."""
-    monkeypatch.setattr(pulumi_mocks, "EchoMocks", EksMocks)
-    monkeypatch.setattr(pulumi_mocks, "ParentRecordingMonitor", EksMonitor)
+    """`run(program, config=None)` on the eks platform, in a fresh folder (charts are written there)."""
     monkeypatch.chdir(tmp_path)
 
     def run_eks(program: Callable[[], Any], config: dict[str, str] | None = None) -> Graph:
-        resources = run_with_mocks(program, {**EKS_CONFIG, **(config or {})})
-        return Graph(resources, EksMonitor.latest)
+        mocks = testing.use_mocks("eks", {**EKS_CONFIG, **(config or {})}, project="containers", stack="unit")
+        run_eks.mocks = mocks  # type: ignore[attr-defined]
+        return Graph(by_name(mocks.run(program)))
 
     return run_eks
 
@@ -339,8 +239,8 @@ def test_eks_control_plane_runs_in_the_vpc_with_an_oidc_provider(run: Run) -> No
     cluster = graph["app-eks"].inputs
     assert cluster["version"] == DEFAULT_KUBERNETES_VERSION == "1.35"
     assert cluster["vpcId"] == "vpc-app-vpc"
-    assert cluster["publicSubnetIds"] == ["subnet-public-a", "subnet-public-b"]
-    assert cluster["privateSubnetIds"] == ["subnet-private-a", "subnet-private-b"]
+    assert cluster["publicSubnetIds"] == ["subnet-public-app-vpc-1", "subnet-public-app-vpc-2"]
+    assert cluster["privateSubnetIds"] == ["subnet-private-app-vpc-1", "subnet-private-app-vpc-2"]
     assert cluster["createOidcProvider"] is True
     assert cluster["authenticationMode"] == "API"
     assert cluster["skipDefaultNodeGroup"] is True
@@ -367,7 +267,7 @@ def test_managed_node_group_sizes_and_role(run: Run) -> None:
     assert nodes["instanceTypes"] == ["m6i.large"]
     assert nodes["amiType"] == "AL2023_x86_64_STANDARD"
     assert nodes["clusterName"] == "c-eks-0a1b2c3"  # the EKS cluster inside pulumi-eks' component
-    assert nodes["subnetIds"] == ["subnet-private-a", "subnet-private-b"]
+    assert nodes["subnetIds"] == ["subnet-private-c-vpc-1", "subnet-private-c-vpc-2"]
     assert nodes["nodeRoleArn"] == graph["c-node-role"].inputs["arn"]
     assert trust_statement(graph["c-node-role"])["Principal"] == {"Service": "ec2.amazonaws.com"}
     attached = {
@@ -511,7 +411,7 @@ def test_bad_cluster_args_are_refused_before_any_aws_resource(
     with pytest.raises(InvalidArgumentError) as caught:
         run(lambda: Cluster("c", args))
     assert (caught.value.component, caught.value.resource, caught.value.field) == ("Cluster", "c", field)
-    assert EksMonitor.latest.resources == {}, "not even the Cluster component registers"
+    assert run.mocks.registered() == [], "not even the Cluster component registers"  # type: ignore[attr-defined]
 
 
 # --- the workload's chart ---------------------------------------------------------------------
@@ -539,7 +439,7 @@ def test_chart_is_written_to_the_stack_folder_and_installed_in_the_namespace(
     assert (tmp_path / ".charts" / "unit" / "shop" / "Chart.yaml").is_file()
     assert (chart["name"], chart["namespace"]) == ("shop", "containers-unit")
     assert graph["app-namespace"].inputs["metadata"] == {"name": "containers-unit"}
-    values = unwrap(chart["values"])
+    values = chart["values"]
     assert values["image"] == "nginx:1.27"
     assert (values["port"], values["readiness"], values["replicas"]) == (8080, "/healthz", 3)
     assert values["args"] == ["-g", "daemon off;"]
@@ -566,13 +466,12 @@ def test_secret_env_goes_to_secret_values_and_never_to_disk(run: Run, tmp_path: 
         )
 
     graph = run(program)
+    assert graph.is_secret("api-chart", "values"), "values holding a secret must be stored as a secret"
     values = graph["api-chart"].inputs["values"]
-    assert rpc.is_rpc_secret(values), "values holding a secret must be stored as a secret"
-    values = unwrap(values)
     # Another workload's URL is an Output but no secret: it stays a plain variable, as on sim.
     assert values["env"] == {"MODE": "prod", "ECHO_URL": "http://echo.containers-unit.svc.cluster.local:5678"}
     assert values["secretEnv"] == {"DB_PASSWORD": password}
-    assert not rpc.is_rpc_secret(graph["echo-chart"].inputs["values"])
+    assert not graph.is_secret("echo-chart", "values")
     written = [p.read_text() for p in (tmp_path / ".charts").rglob("*") if p.is_file()]
     assert written and not any(password in text for text in written)
 
@@ -624,7 +523,7 @@ def test_a_build_folder_is_pushed_to_ecr_for_amd64_nodes(run: Run, tmp_path: Pat
     assert tag.startswith(f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/backend-repository:")
     assert graph["backend-repository"].parent == "backend"
     [workload] = workloads
-    assert unwrap(graph["backend-chart"].inputs["values"])["image"] == value(workload.image_ref)
+    assert graph["backend-chart"].inputs["values"]["image"] == value(workload.image_ref)
     assert value(workload.image_ref).startswith(f"{tag}@sha256:")
 
 
@@ -649,7 +548,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
     )
     chart = graph["web-chart"].inputs
     values_file = tmp_path / "install-values.json"
-    values_file.write_text(json.dumps(unwrap(chart["values"])))
+    values_file.write_text(json.dumps(chart["values"]))
     helm_lint(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
     objects = helm_template(
         helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
@@ -693,8 +592,8 @@ def test_the_microservices_example_runs_unchanged_on_eks(
     graph = run(lambda: runpy.run_path("__main__.py"))
 
     echo, backend = (
-        unwrap(graph["echo-chart"].inputs["values"]),
-        unwrap(graph["backend-chart"].inputs["values"]),
+        graph["echo-chart"].inputs["values"],
+        graph["backend-chart"].inputs["values"],
     )
     assert echo["ingress"]["enabled"] is False and backend["ingress"]["enabled"] is True
     assert echo["args"] == ["-text=hello, wingnuts!"]

@@ -10,7 +10,6 @@ import pytest
 import requests
 from pulumi import automation as auto
 
-from tests.support import ROOT
 from tests.support.docker_state import labelled
 
 pytestmark = pytest.mark.sim
@@ -256,7 +255,7 @@ def test_interrupted_up_converges_on_the_next_one(sim_project, docker_client) ->
 
     # The user's next `make up`: the same driver, which releases the dead update's lock.
     converge = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "stack.py"), "up", "test", str(project.path)],
+        [sys.executable, "-m", "components", "up", "--stack", "test", "--dir", str(project.path)],
         env=env,
         capture_output=True,
         text=True,

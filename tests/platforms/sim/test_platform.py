@@ -34,8 +34,9 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
 def test_replica_runs_the_image_with_args_on_the_stack_network() -> None:
     resources = run_with_mocks(hello)
     replica = resources["hello-replica-1"].inputs
-    assert replica["image_ref"] == "ref-of:hello-image"
-    assert replica["image_id"] == "id-of:hello-image"
+    image = resources["hello-image"].inputs
+    assert replica["image_ref"] == image["image_ref"] == "hashicorp/http-echo"
+    assert replica["image_id"] == image["image_id"] and image["image_id"].startswith("sha256:")
     assert replica["command"] == ["-text=hello, wingnuts!"]
     assert replica["alias"] == "hello"
     assert replica["port"] == 5678
@@ -135,9 +136,9 @@ def test_every_dynamic_provider_survives_pickling() -> None:
     for name, registration in resources.items():
         if registration.type != DYNAMIC:
             continue
-        serialized = registration.inputs["__provider"]
-        # The engine stores the provider as a secret: {<secret signature>: ..., "value": <base64>}.
-        provider = dill.loads(base64.b64decode(serialized["value"]))
+        # The engine stores the provider (base64 of its dill pickle) as a secret.
+        assert "__provider" in registration.secret_inputs, name
+        provider = dill.loads(base64.b64decode(registration.inputs["__provider"]))
         assert type(provider).__module__.startswith("sim_provider."), name
         pickle.dumps(provider)
 

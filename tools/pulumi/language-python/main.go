@@ -7,6 +7,10 @@
 // copied beside this binary) with the resource monitor's address and the stack's config. Everything
 // that matters (the Python SDK, the engine, the dynamic providers) is upstream Pulumi, unchanged.
 //
+// It also runs Python plugins (RunPlugin): a folder with PulumiPlugin.yaml (`runtime: python`) and a
+// __main__.py, such as this project's component provider, is started as `python -u FOLDER ARGS...`
+// and its output streamed back to the engine, which reads the provider's port from it.
+//
 // Deliberate limits: no dependency installation (the project's Makefile owns the virtualenv), and
 // no plugin discovery (the sim platform needs no provider plugins; acquisition is disabled anyway).
 package main
@@ -20,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
@@ -171,6 +176,70 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	default:
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the Python program: %v", err)}, nil
 	}
+}
+
+// InstallDependencies does nothing: scripts/setup.sh owns the virtualenv (the engine asks before it
+// runs a plugin from a folder, e.g. `pulumi package get-schema ./provider`).
+func (h *languageHost) InstallDependencies(
+	*pulumirpc.InstallDependenciesRequest, pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	return nil
+}
+
+// RunPlugin starts a Python plugin (e.g. a component provider) and streams its output and exit code.
+func (h *languageHost) RunPlugin(
+	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	info := req.GetInfo()
+	program := info.GetProgramDirectory()
+	if program == "" {
+		program = req.GetProgram()
+	}
+	if program == "" {
+		program = req.GetPwd()
+	}
+	args := append([]string{"-u", program}, req.GetArgs()...)
+	cmd := exec.CommandContext(server.Context(), pythonFor(info), args...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = os.Environ()
+	if env := req.GetEnv(); len(env) > 0 {
+		cmd.Env = env
+	}
+	if venv := virtualenvFor(info); venv != "" {
+		cmd.Env = append(cmd.Env, "VIRTUAL_ENV="+venv,
+			"PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}
+	var sending sync.Mutex // a gRPC stream must not be written from two goroutines at once
+	send := func(response *pulumirpc.RunPluginResponse) error {
+		sending.Lock()
+		defer sending.Unlock()
+		return server.Send(response)
+	}
+	cmd.Stdout = streamWriter(func(b []byte) error {
+		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}})
+	})
+	cmd.Stderr = streamWriter(func(b []byte) error {
+		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}})
+	})
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return fmt.Errorf("could not run the Python plugin in %s: %w", program, err)
+		}
+		code = exitErr.ExitCode()
+	}
+	return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
+}
+
+// streamWriter is an io.Writer that hands a copy of every write to `send`.
+type streamWriter func([]byte) error
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	if err := w(append([]byte(nil), p...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // virtualenvFor returns the absolute path of the `virtualenv` runtime option in Pulumi.yaml, if any.

@@ -1,0 +1,120 @@
+"""The `containers` command as a user runs it: a subprocess on sim, its output and its exit code."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+URL_LINE = re.compile(r"^url: (http://127\.0\.0\.1:\d+)$", re.MULTILINE)
+APP = "containers-test/app"  # scripts/offline_images.py: busybox httpd with /healthz
+
+
+def containers(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m components ...`, as the `containers` console script runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "components", *args],
+        cwd=cwd,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def replicas(docker_client, project) -> list:
+    selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=replica"]}
+    return docker_client.containers.list(all=True, filters=selector)
+
+
+def test_bad_usage_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    for args in (["launch"], ["up", "--dir", str(tmp_path)], ["up", "--stack"]):
+        result = containers(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr
+    assert "no Pulumi.yaml in" in containers("up", cwd=tmp_path).stderr
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "containers"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert all(
+        command in result.stdout for command in ("up", "preview", "refresh", "destroy", "outputs", "logs")
+    )
+
+
+@pytest.mark.sim
+def test_up_shows_each_resource_then_the_url_and_brings_back_a_removed_container(
+    sim_project, docker_client
+) -> None:
+    project = sim_project(f"""
+        web = Workload("web", {{"image": "{APP}", "port": 8080, "public": True, "readiness": "/healthz"}})
+        pulumi.export("url", web.public_url)
+    """)
+    up = containers("up", "--stack", "test", "--dir", str(project.path))
+    assert up.returncode == 0, up.stdout + up.stderr
+    for resource in ("web", "web-image", "web-replica-1", "web-ingress"):
+        assert re.search(rf"^{resource}\s.*\bcreated\b\s.*\d+\.\ds$", up.stdout, re.MULTILINE), up.stdout
+    [url] = URL_LINE.findall(up.stdout)
+    assert url == project.outputs()["url"]
+    assert requests.get(f"{url}/healthz", timeout=5).status_code == 200
+
+    # Removed by hand: `up --no-refresh` trusts the state and sees nothing to do...
+    [replica] = replicas(docker_client, project)
+    replica.remove(force=True)
+    stale = containers("up", "--no-refresh", "--stack", "test", "--dir", str(project.path))
+    assert stale.returncode == 0, stale.stdout + stale.stderr
+    assert re.search(r"up: \d+ unchanged$", stale.stdout, re.MULTILINE), stale.stdout
+    assert replicas(docker_client, project) == []
+    # ...while a plain `up` refreshes first and brings the container back, behind the same URL.
+    repaired = containers("up", "--stack", "test", "--dir", str(project.path))
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "up: 1 created" in repaired.stdout
+    assert len(replicas(docker_client, project)) == 1
+    assert URL_LINE.findall(repaired.stdout) == [url]
+    assert requests.get(f"{url}/healthz", timeout=5).status_code == 200
+
+    outputs = containers("outputs", "--json", "--stack", "test", "--dir", str(project.path))
+    assert outputs.returncode == 0 and json.loads(outputs.stdout[outputs.stdout.index("{") :]) == {"url": url}
+    logs = containers("logs", "--stack", "test", "--dir", str(project.path))
+    assert logs.returncode == 0
+    assert re.search(r"^\S+-web-1-\w+ \| ", logs.stdout, re.MULTILINE), logs.stdout
+
+    destroy = containers("destroy", "--stack", "test", "--dir", str(project.path))
+    assert destroy.returncode == 0, destroy.stdout + destroy.stderr
+    assert re.search(r"^destroy: \d+ deleted$", destroy.stdout, re.MULTILINE), destroy.stdout
+    assert replicas(docker_client, project) == []
+
+
+@pytest.mark.sim
+def test_a_failed_update_exits_1_with_the_engine_error_once(sim_project) -> None:
+    project = sim_project(
+        f"""
+        Workload("web", {{"image": "{APP}", "port": 8080, "readiness": "/healthz",
+                         "env": {{"NEVER_READY": "1"}}}})
+    """,
+        config={"containers:readinessTimeoutSeconds": "2"},
+    )
+    up = containers("up", "--stack", "test", "--dir", str(project.path))
+    assert up.returncode == 1, up.stdout + up.stderr
+    output = up.stdout + up.stderr
+    assert "Traceback" not in output
+    assert output.count("was not ready after 2s") == 1, output
+    assert re.search(r"^web-replica-1\s.*\bfailed\b", up.stdout, re.MULTILINE), up.stdout
+    assert "up failed" in up.stdout
+
+
+@pytest.mark.sim
+def test_preview_of_bad_input_exits_1_naming_the_field(sim_project) -> None:
+    project = sim_project("""
+        Workload("web", {"image": "nginx", "public": True})
+    """)
+    preview = containers("preview", "--stack", "test", "--dir", str(project.path))
+    assert preview.returncode == 1
+    assert preview.stdout.count('Workload "web": field "public" got True') == 1, preview.stdout
+    assert "Traceback" not in preview.stdout + preview.stderr
