@@ -67,8 +67,8 @@ class WorkloadArgs(TypedDict):
     """Globs (relative to the image folder) whose files decide a rebuild. Default: ['**/*']."""
     args: NotRequired[list[pulumi.Input[str]]]
     """Arguments passed to the image's entrypoint, replacing its CMD. Default: the image's CMD."""
-    env: NotRequired[dict[str, pulumi.Input[str]]]
-    """Environment variables; values may be Outputs and secrets. Default: none."""
+    env: NotRequired[dict[str, pulumi.Input[str] | pulumi.Output[str | None]]]
+    """Environment variables; values may be Outputs (e.g. an `internal_url`), secrets. Default: none."""
     resources: NotRequired[ResourcesArgs]
     """CPU and memory per replica. Default: the defaults of its fields."""
     scaling: NotRequired[ScalingArgs]

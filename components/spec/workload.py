@@ -201,7 +201,21 @@ def _parse_env(fields: ArgReader, value: Any) -> Mapping[str, pulumi.Input[str]]
             raise fields.error(
                 f"env.{key}", item, 'a string or an Output of a string (quote numbers: "8080")'
             )
-    return MappingProxyType(dict(value))
+    return MappingProxyType(
+        {key: item if isinstance(item, str) else _present(fields, key, item) for key, item in value.items()}
+    )
+
+
+def _present(fields: ArgReader, key: str, value: pulumi.Output[str | None]) -> pulumi.Output[str]:
+    """`value`, failing the update clearly if it resolves to None (e.g. the `internal_url` of a
+    workload without a port), instead of setting the variable to the text 'None'."""
+
+    def check(resolved: str | None) -> str:
+        if resolved is None:
+            raise fields.error(f"env.{key}", None, "a value: the Output it was given resolved to None")
+        return resolved
+
+    return value.apply(check)
 
 
 def _parse_resources(fields: ArgReader, value: Any) -> Resources | None:

@@ -118,6 +118,7 @@ def test_the_first_create_deploys_nothing(aws: Aws, props: dict[str, Any]) -> No
     # ECS has just created the service on this task definition; an unexpected CodeDeploy call fails.
     aws.service_runs(props["task_definition_arn"], props)
     result = CodeDeployDeploymentProvider().create(props)
+    assert result.outs is not None
     assert result.outs["deployment_id"] is None
     assert result.id == "shop-deploy-app-name/shop"
 
@@ -132,7 +133,9 @@ def test_a_new_task_definition_is_deployed_and_waited_for(aws: Aws, props: dict[
         {**props, "task_definition_arn": OLD_TASK, "deployment_id": "d-OLD"},
         props,
     )
+    assert result.outs is not None
     assert result.outs["deployment_id"] == DEPLOYMENT_ID
+    assert result.outs is not None
     assert result.outs["task_definition_arn"] == props["task_definition_arn"]
 
 
@@ -143,7 +146,8 @@ def test_a_service_behind_the_declared_revision_is_deployed_on_create(
     aws.service_runs(OLD_TASK, props)
     aws.deployment_created(props)
     aws.deployment_status("Succeeded")
-    assert CodeDeployDeploymentProvider().create(props).outs["deployment_id"] == DEPLOYMENT_ID
+    created = CodeDeployDeploymentProvider().create(props)
+    assert created.outs is not None and created.outs["deployment_id"] == DEPLOYMENT_ID
 
 
 @pytest.mark.parametrize("status", ["Failed", "Stopped"])

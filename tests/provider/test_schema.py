@@ -18,7 +18,7 @@ def camel(name: str) -> str:
 
 
 def args_type(component: type) -> Any:
-    return inspect.get_annotations(component.__init__, eval_str=True)["args"]
+    return inspect.get_annotations(vars(component)["__init__"], eval_str=True)["args"]
 
 
 def fields_of(args: type) -> set[str]:

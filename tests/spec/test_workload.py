@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pulumi
 import pytest
+from pulumi.runtime.sync_await import _sync_await
 
 from components.spec.build_context import content_hash, matching_files
 from components.spec.errors import InvalidArgumentError
@@ -121,7 +122,9 @@ def test_registry_reference_and_build_folder_are_told_apart(backend_dir: Path) -
 
 def test_content_hash_follows_the_sources_and_always_the_dockerfile(backend_dir: Path) -> None:
     def tag(**extra: object) -> str:
-        return parse_workload("web", {"image": "./backend", **extra}).build.content_hash
+        build = parse_workload("web", {"image": "./backend", **extra}).build
+        assert build is not None
+        return build.content_hash
 
     (backend_dir / "README.md").write_text("docs\n")
     everything, only_js = tag(), tag(sources=["*.js"])
@@ -149,10 +152,25 @@ def test_env_keeps_outputs_for_the_platform_to_resolve() -> None:
     secret = pulumi.Output.secret("s3cret")
     spec = parse_workload("web", {"image": "nginx", "env": {"PLAIN": "1", "TOKEN": secret}})
     assert spec.env["PLAIN"] == "1"
-    assert spec.env["TOKEN"] is secret
+    token = spec.env["TOKEN"]
+    assert isinstance(token, pulumi.Output)  # still unresolved: the platform resolves it
+    assert _sync_await(token.future()) == "s3cret" and _sync_await(token.is_secret())
     assert spec.secret_env_names == {"TOKEN"}
 
 
 def test_defaults() -> None:
     spec = parse_workload("web", {"image": "nginx"})
     assert (spec.port, spec.public, spec.readiness, spec.replicas, spec.args) == (None, False, None, 1, ())
+
+
+def test_an_env_output_resolving_to_none_fails_the_update_naming_the_variable() -> None:
+    from components import Workload
+    from tests.support.pulumi_mocks import run_with_mocks
+
+    def program() -> None:
+        worker = Workload("worker", {"image": "busybox"})  # no port: no internal_url
+        Workload("web", {"image": "busybox", "port": 80, "env": {"WORKER_URL": worker.internal_url}})
+
+    with pytest.raises(InvalidArgumentError) as caught:
+        run_with_mocks(program)
+    assert (caught.value.resource, caught.value.field) == ("web", "env.WORKER_URL")

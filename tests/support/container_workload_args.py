@@ -9,7 +9,7 @@ import pytest
 from components.spec.container_workload.workload import parse_container_workload
 from components.spec.errors import InvalidArgumentError
 
-BadCase = tuple[str, Callable[[], dict[str, Any]], str, tuple[str, ...]]
+BadCase = tuple[str, Callable[[], Any], str, tuple[str, ...]]  # args may be deliberately ill-typed
 """(case, args, field named in the message, fragments of what is allowed)"""
 
 

@@ -6,7 +6,7 @@ every registration by name, with its outputs and inputs in one mapping, as the t
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,10 @@ class Registration:
     inputs: dict[str, Any]
     """What the program passed, over what the mocks answered (ARNs, ids, URLs); secrets unwrapped."""
     secret_inputs: list[str]
+
+
+if TYPE_CHECKING:
+    from components.spec.errors import InvalidArgumentError
 
 
 def by_name(registrations: list[testing.Registration]) -> dict[str, testing.Registration]:
@@ -45,7 +49,7 @@ def run_with_mocks(
     }
 
 
-def refused(program: Callable[[], Any], config: dict[str, str] | None = None) -> Exception:
+def refused(program: Callable[[], Any], config: dict[str, str] | None = None) -> "InvalidArgumentError":
     """The InvalidArgumentError `program` raises, after checking that it registered nothing."""
     from components.spec.errors import InvalidArgumentError
 

@@ -18,7 +18,7 @@ def shop(
 ) -> ContainerWorkload:
     """The workload 'shop' with `deployment`, its container behind the ALB 'edge' (made with
     `balancer` args), plus `events`."""
-    edge = ApplicationLoadBalancer("edge", balancer or None)  # type: ignore[arg-type]
+    edge = ApplicationLoadBalancer("edge", balancer or None)
     return ContainerWorkload(
         "shop",
         {
@@ -52,6 +52,7 @@ def shifted(deployment: dict[str, Any] | Callable[[], dict[str, Any]], **balance
     def program() -> None:
         workload = shop(balancer, deployment() if callable(deployment) else deployment)
         workload.codedeploy_deployment.apply(lambda value: seen.update(deployment=value))
+        assert workload.deployment_group is not None
         assert workload.deployment_group.pulumi_resource_name == "shop-deploy-group"
 
     seen["resources"] = run_ecs(program)

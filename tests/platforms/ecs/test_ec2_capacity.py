@@ -23,6 +23,7 @@ def on_ec2(**resources: Any) -> dict[str, Any]:
                 "scaling": {"min_instances": 1, "max_instances": 4},
             },
         )
+        assert batch.auto_scaling_group is not None and batch.capacity_provider is not None
         assert batch.auto_scaling_group.pulumi_resource_name == "batch-host-group"
         assert batch.capacity_provider.pulumi_resource_name == "batch-capacity-provider"
 

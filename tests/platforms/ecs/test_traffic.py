@@ -307,7 +307,7 @@ def test_nlb_events_own_their_tls_listener_and_a_tcp_target_group() -> None:
 
 
 def test_an_nlb_needs_listeners_and_certificates_for_tls() -> None:
-    error, _ = registered_before_error(lambda: NetworkLoadBalancer("tcp", {}))  # type: ignore[typeddict-item]
+    error, _ = registered_before_error(lambda: NetworkLoadBalancer("tcp", {}))
     assert isinstance(error, InvalidArgumentError) and error.field == "listeners"
     error, _ = registered_before_error(
         lambda: NetworkLoadBalancer("tcp", {"listeners": [{"port": 443, "protocol": "TLS"}]})

@@ -860,7 +860,7 @@ def test_task_role_policy() -> None:
         enable_remote_sessions=True,
     )
     policy = task_role_policy(spec)
-    assert policy["Version"] == "2012-10-17"
+    assert policy is not None and policy["Version"] == "2012-10-17"
     publish, deny, ses, exec_ = policy["Statement"]
     assert publish == {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [topic]}
     assert deny == {

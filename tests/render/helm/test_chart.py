@@ -188,10 +188,11 @@ def test_readiness_probe(rendered: Rendered) -> None:
     if spec.port is None:
         assert probe is None and "ports" not in rendered.container
     elif spec.readiness is not None:
+        assert probe is not None
         assert probe["httpGet"]["path"] == spec.readiness
         assert _probe_port(rendered, probe["httpGet"]["port"]) == spec.port
     else:
-        assert "httpGet" not in probe
+        assert probe is not None and "httpGet" not in probe
         assert _probe_port(rendered, probe["tcpSocket"]["port"]) == spec.port
 
 
