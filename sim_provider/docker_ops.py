@@ -4,7 +4,9 @@ import contextlib
 import io
 import os
 import tarfile
+import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import docker
 import docker.errors
@@ -60,6 +62,28 @@ def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, st
     selector = [f"{key}={value}" for key, value in labels.items()]
     for container in client.containers.list(all=True, filters={"label": selector}):
         remove_container(client, container.id, stop_timeout=2)
+
+
+def last_exit_code(container: Container) -> int | None:
+    """The exit code of the container's last process, even once the restart policy started another.
+
+    A restarted container's state shows the running process (exit code 0); the engine's `die`
+    events keep what each ended with.
+    """
+    state = container.attrs.get("State", {})
+    if not container.attrs.get("RestartCount"):
+        return state.get("ExitCode")
+    # Docker reports nanoseconds, which datetime does not parse: the second is enough here.
+    created = datetime.fromisoformat(container.attrs["Created"].split(".")[0].rstrip("Z") + "+00:00")
+    events = container.client.api.events(
+        since=int(created.timestamp()),
+        until=int(time.time()) + 1,
+        filters={"container": container.id, "event": "die"},
+        decode=True,
+    )
+    codes = [event.get("Actor", {}).get("Attributes", {}).get("exitCode") for event in events]
+    known = [int(code) for code in codes if code is not None]
+    return known[-1] if known else state.get("ExitCode")
 
 
 def last_log_lines(container: Container, lines: int = 20) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import requests
 from docker.models.containers import Container
 
-from sim_provider.docker_ops import SimError, last_log_lines
+from sim_provider.docker_ops import SimError, last_exit_code, last_log_lines
 
 POLL_SECONDS = 0.05
 # Without a port there is nothing to probe: a container still running after this long counts as up.
@@ -58,7 +58,7 @@ def wait_until_ready(
         container.reload()
         # The restart policy brings a crashed process back: a restart before readiness is a crash.
         if container.status in ("exited", "dead", "restarting") or container.attrs.get("RestartCount"):
-            code = container.attrs["State"].get("ExitCode")
+            code = last_exit_code(container)
             raise SimError(
                 f"{what} exited with code {code} before it was ready. Its last log lines:\n"
                 f"{last_log_lines(container)}"
