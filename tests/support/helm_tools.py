@@ -2,7 +2,6 @@
 kubernetes-validate's Kubernetes schemas. Shared by the chart tests and the eks platform tests."""
 
 import os
-import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,19 +20,13 @@ RELEASE = "release-1"
 
 @pytest.fixture(scope="session")
 def helm() -> str:
-    explicit = os.environ.get("HELM")
-    if explicit:
-        if not Path(explicit).is_file():
-            pytest.fail(f"HELM={explicit} does not exist")
-        return explicit
-    found = sorted(REPO.glob(".tools/helm/*/helm"), key=lambda p: _version_key(p.parent.name))
-    if not found:
-        pytest.fail(f"helm not found under {REPO}/.tools/helm: run scripts/install-helm.sh (or set HELM)")
-    return str(found[-1])
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in re.findall(r"\d+", version))
+    """The helm CLI that scripts/setup.sh (part test-tools) built; .tools/env.sh exports HELM."""
+    path = os.environ.get("HELM", "")
+    if not Path(path).is_file():
+        pytest.fail(
+            f"helm not found at HELM={path!r}: run `bash scripts/setup.sh test-tools` (make test does)"
+        )
+    return path
 
 
 def _run(command: list[str]) -> str:

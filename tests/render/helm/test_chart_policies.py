@@ -1,8 +1,8 @@
 """checkov's Kubernetes policies over the rendered charts: the checks we claim pass, and only the
 documented ones fail (README lists them with reasons; this test keeps that list honest).
 
-checkov pins heavy dependencies, so it lives in its own virtualenv, not the project's:
-    python3 -m venv .tools/checkov-venv && .tools/checkov-venv/bin/pip install checkov==3.3.30
+checkov pins heavy dependencies, so it lives in its own virtualenv in the tool cache, not the
+project's: `bash scripts/setup.sh test-tools` installs it, and .tools/env.sh exports CHECKOV.
 """
 
 import json
@@ -16,7 +16,7 @@ import yaml
 
 from components.spec.workload import WorkloadSpec
 from tests.support.helm_cases import CASE_IDS, Rendered, build_context, render_case
-from tests.support.helm_tools import REPO, helm
+from tests.support.helm_tools import helm
 
 __all__ = ["build_context", "helm"]  # fixtures used by this module, imported so pytest finds them
 
@@ -61,11 +61,9 @@ DIGEST = "CKV_K8S_43"  # passes only for an image pinned by digest
 
 @pytest.fixture(scope="session")
 def checkov() -> str:
-    path = os.environ.get("CHECKOV", str(REPO / ".tools/checkov-venv/bin/checkov"))
+    path = os.environ.get("CHECKOV", "")
     if not Path(path).is_file():
-        pytest.fail(
-            f"checkov not found at {path}: install it as the docstring of {__file__} says (or set CHECKOV)"
-        )
+        pytest.fail(f"checkov not found at CHECKOV={path!r}: run `bash scripts/setup.sh test-tools`")
     return path
 
 
