@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from components.spec.arg_reader import ArgReader
+from components.spec.arg_reader import ArgReader, unknown_key_rule
 from components.spec.build_context import BuildContext, is_local_path, parse_build_context
 
 COMPONENT = "Workload"
@@ -106,7 +106,7 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
     fields = ArgReader(COMPONENT, resource_name)
     for key in raw:
         if key not in FIELDS:
-            raise fields.error(key, raw[key], f"one of the fields {', '.join(FIELDS)}")
+            raise fields.error(str(key), raw[key], unknown_key_rule(str(key), FIELDS))
 
     name = _parse_name(fields, raw.get("name"))
     image = fields.text(

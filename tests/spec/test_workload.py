@@ -41,7 +41,7 @@ BAD_INPUTS = [
     ({"image": "nginx", "env": {"1BAD": "x"}}, "env", "variable names"),
     ({"image": "nginx", "args": ["-v", 3]}, "args[1]", "a string"),
     ({"image": "nginx", "sources": ["*.js"]}, "sources", "only when 'image' is a local folder"),
-    ({"image": "nginx", "colour": "blue"}, "colour", "one of the fields"),
+    ({"image": "nginx", "colour": "blue"}, "colour", "one of the keys image, name, port"),
     ({"image": "nginx", "public": "yes", "port": 80}, "public", "true or false"),
     (
         {"image": "nginx", "scaling": {"min_instances": 5, "max_instances": 2}},

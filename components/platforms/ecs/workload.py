@@ -20,6 +20,8 @@ import pulumi
 
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
+from components.spec.arg_reader import ArgReader
+from components.spec.aws_names import check_aws_resource_name
 from components.spec.container_workload.compute import FargateResources, ScalingPolicySpec, ScalingSpec
 from components.spec.container_workload.containers import (
     DEFAULT_STOP_TIMEOUT_SECONDS,
@@ -52,7 +54,9 @@ MAX_MEMORY = max(FARGATE_MEMORY_BY_VCPU[MAX_VCPU])
 
 
 def validate_workload(spec: WorkloadSpec) -> None:
-    """Refuse what ecs cannot run, before the Workload registers: a size beyond every Fargate task."""
+    """Refuse what ecs cannot run, before the Workload registers: a size beyond every Fargate task, a
+    resource name AWS cannot name its roles after."""
+    check_aws_resource_name(ArgReader(COMPONENT, spec.resource_name))
     fargate_size(spec)
 
 

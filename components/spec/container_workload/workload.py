@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.spec.arg_reader import ArgReader
+from components.spec.aws_names import check_aws_resource_name
 from components.spec.container_workload.access import (
     IamStatementSpec,
     parse_connect_to,
@@ -135,6 +136,7 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
     if not isinstance(raw, Mapping):
         raise reader.error("args", raw, "a dict of ContainerWorkloadArgs")
     raw = reader.mapping("", raw, FIELDS, ("containers", "resources"))
+    check_aws_resource_name(reader)
 
     containers = tuple(
         parse_container(reader, f"containers[{i}]", item, resource_name)

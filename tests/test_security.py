@@ -1,0 +1,289 @@
+"""Security, asserted under mocks on every platform: secret env values never in plain text, one
+identity per workload, least-privilege `connect_to`, security groups that admit only what they must,
+no privilege escalation in the chart, ECR scanning on push.
+
+Secrets are searched in what Pulumi would store: the registered inputs with every secret kept
+masked (as the state file keeps them encrypted), the mocks' outputs, the components' outputs, and the
+chart files written to disk.
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+from pulumi.runtime import rpc
+from pulumi.runtime.sync_await import _sync_await
+
+from components import ApplicationLoadBalancer, ContainerWorkload, HttpApiGateway, Workload, testing
+
+SECRET = "s3cr3t-Hunter2-plain"
+CW_SECRET = "cw-s3cr3t-Tiger7-plain"
+MASK = "[secret]"
+EKS_CONFIG = {
+    "containers:eks": json.dumps(
+        {"clusterName": "prod", "endpoint": testing.EKS_ENDPOINT, "certificate": testing.EKS_CERTIFICATE}
+    )
+}
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+# Statements that AWS offers no resource-level permission for, or that name no resource.
+RESOURCELESS_ACTIONS = {
+    "ssmmessages:CreateControlChannel",  # ECS Exec (enable_remote_sessions)
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ses:*",  # the 'aws:ses' macro grants SES as Stacktape does; it names no identity
+}
+
+
+def _masked(value: Any) -> Any:
+    """Registered properties as the state would hold them: secrets stay hidden, at any depth."""
+    if rpc.is_rpc_secret(value):
+        return MASK
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+def run(
+    platform: str, program: Callable[[], list[pulumi.Output[Any]]], monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[testing.Registration], list[Any]]:
+    """Run `program` under mocks with secrets masked; return the registrations and its resolved outputs."""
+    monkeypatch.setattr(testing, "_plain", _masked)
+    mocks = testing.use_mocks(
+        platform, EKS_CONFIG if platform == "eks" else {}, project="containers", stack="unit"
+    )
+    outputs: list[pulumi.Output[Any]] = []
+    mocks.run(lambda: outputs.extend(program()))
+    return mocks.registered(), [_sync_await(output.future()) for output in outputs]
+
+
+def text_of(value: Any) -> str:
+    return json.dumps(value, default=repr)
+
+
+def secret_program(platform: str) -> Callable[[], list[pulumi.Output[Any]]]:
+    def program() -> list[pulumi.Output[Any]]:
+        api = Workload(
+            "api",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                # eks: masking the chart's values hides its Ingress from the mocks, so it stays private
+                "public": platform != "eks",
+                "env": {"MODE": "prod", "DB_PASSWORD": pulumi.Output.secret(SECRET)},
+            },
+        )
+        outputs = [api.public_url, api.internal_url, api.image_ref]
+        if platform == "ecs":
+            edge = ApplicationLoadBalancer("edge")
+            shop = ContainerWorkload(
+                "shop",
+                {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "nginx:1.27",
+                            "environment": {"TOKEN": pulumi.Output.secret(CW_SECRET), "LEVEL": "info"},
+                            "events": [
+                                {
+                                    "type": "application-load-balancer",
+                                    "load_balancer": edge,
+                                    "container_port": 80,
+                                    "priority": 1,
+                                }
+                            ],
+                        }
+                    ],
+                    "resources": {"cpu": 0.5, "memory": 1024},
+                },
+            )
+            outputs += [
+                shop.url,
+                shop.urls,
+                shop.internal_urls,
+                shop.task_definition_arn,
+                shop.codedeploy_deployment,
+            ]
+        return outputs
+
+    return program
+
+
+@pytest.mark.parametrize("platform", ["sim", "eks", "ecs"])
+def test_secret_env_appears_nowhere_in_plain_text(
+    platform: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # eks writes its charts here
+    registered, outputs = run(platform, secret_program(platform), monkeypatch)
+    secrets = [SECRET, CW_SECRET]
+    stored = text_of([[r.inputs, r.outputs] for r in registered])
+    assert MASK in stored, "the secret reached the resources, masked"
+    if platform != "sim":  # sim keeps the whole env of a replica secret
+        assert "prod" in stored  # plain values stay plain: the search looks where the secret would be
+    assert not [s for s in secrets if s in stored], "a secret is in a resource's inputs or outputs"
+    assert not [s for s in secrets if s in text_of(outputs)], "a secret is in a component output"
+    written = [p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
+    if platform == "eks":
+        assert written, "the chart is written to disk"
+    assert not [s for s in secrets for text in written if s in text], "a secret is in a file on disk"
+    if platform == "ecs":
+        for definition in (r for r in registered if r.type == TASK_DEFINITION):
+            containers = definition.inputs["containerDefinitions"]
+            assert containers == MASK or not any(s in containers for s in secrets)
+
+
+def of_type(registered: list[testing.Registration], type_: str) -> dict[str, testing.Registration]:
+    return {r.name: r for r in registered if r.type == type_}
+
+
+def ecs_graph(monkeypatch: pytest.MonkeyPatch) -> list[testing.Registration]:
+    def program() -> list[pulumi.Output[Any]]:
+        edge = ApplicationLoadBalancer("edge")
+        gateway = HttpApiGateway("gw")
+        bucket = aws.s3.Bucket("photos")
+        table = aws.dynamodb.Table("orders", attributes=[{"name": "id", "type": "S"}], hash_key="id")
+        queue = aws.sqs.Queue("jobs")
+        topic = aws.sns.Topic("events")
+        backend = ContainerWorkload(
+            "backend",
+            {
+                "containers": [
+                    {
+                        "name": "api",
+                        "image": "api:1",
+                        "events": [{"type": "service-connect", "container_port": 9090}],
+                    }
+                ],
+                "resources": {"cpu": 0.25, "memory": 512},
+                "connect_to": [bucket, table],
+            },
+        )
+        ContainerWorkload(
+            "shop",
+            {
+                "containers": [
+                    {
+                        "name": "web",
+                        "image": "nginx:1.27",
+                        "events": [
+                            {
+                                "type": "application-load-balancer",
+                                "load_balancer": edge,
+                                "container_port": 80,
+                                "priority": 1,
+                            },
+                            {
+                                "type": "http-api-gateway",
+                                "http_api_gateway": gateway,
+                                "container_port": 80,
+                                "method": "GET",
+                                "path": "/shop",
+                            },
+                        ],
+                    }
+                ],
+                "resources": {"cpu": 0.5, "memory": 1024},
+                "connect_to": [queue, topic, backend],
+                "enable_remote_sessions": True,
+            },
+        )
+        Workload("api", {"image": "nginx:1.27", "port": 80, "public": True})
+        return []
+
+    return run("ecs", program, monkeypatch)[0]
+
+
+def test_each_ecs_workload_runs_as_its_own_task_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    registered = ecs_graph(monkeypatch)
+    definitions = of_type(registered, TASK_DEFINITION)
+    task_roles = [d.inputs["taskRoleArn"] for d in definitions.values()]
+    execution_roles = [d.inputs["executionRoleArn"] for d in definitions.values()]
+    assert len(definitions) == 3
+    assert len(set(task_roles)) == len(task_roles) and len(set(execution_roles)) == len(execution_roles)
+    assert not set(task_roles) & set(execution_roles)
+    roles = {r.outputs["arn"]: r for r in of_type(registered, ROLE).values()}
+    for arn in task_roles:
+        trust = json.loads(roles[arn].inputs["assumeRolePolicy"])
+        assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "ecs-tasks.amazonaws.com"}]
+
+
+def test_connect_to_grants_resource_actions_only_on_the_resources_arns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = ecs_graph(monkeypatch)
+    arns = {r.outputs["arn"] for r in registered if "arn" in r.outputs}
+    statements = [
+        statement
+        for policy in of_type(registered, ROLE_POLICY).values()
+        for statement in json.loads(policy.inputs["policy"])["Statement"]
+    ]
+    assert statements
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+        assert statement["Effect"] == "Allow"
+        assert all(":*" not in action or action in RESOURCELESS_ACTIONS for action in actions), statement
+        if "*" in resources:
+            assert set(actions) <= RESOURCELESS_ACTIONS, f"a '*' resource for data-plane actions: {statement}"
+        else:
+            # each resource is an ARN the program made (or a path under it, e.g. a bucket's objects)
+            assert all(any(r == arn or r.startswith(arn + "/") for arn in arns) for r in resources), statement
+
+
+def test_task_security_groups_admit_only_balancers_the_vpc_link_and_workloads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = ecs_graph(monkeypatch)
+    groups = {r.name: r.outputs["id"] for r in of_type(registered, SECURITY_GROUP).values()}
+    tasks = {groups[name] for name in ("backend-tasks", "shop-tasks")}
+    peers = {groups[name] for name in groups if name in ("edge-sg", "gw-link-sg", "app-workloads")}
+    peers |= {groups[name] for name in groups if name.startswith("api-") and "lb" in name}
+    task_rules = [
+        r.inputs for r in of_type(registered, INGRESS_RULE).values() if r.inputs["securityGroupId"] in tasks
+    ]
+    assert task_rules
+    for rule in task_rules:
+        assert "cidrIpv4" not in rule and "cidrIpv6" not in rule, rule
+        assert rule["referencedSecurityGroupId"] in peers, rule
+
+
+def test_chart_containers_run_without_privilege_escalation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    registered, _ = run(
+        "eks", lambda: [Workload("api", {"image": "nginx:1.27", "port": 80}).public_url], monkeypatch
+    )
+    chart = next(r for r in registered if r.type == "kubernetes:helm.sh/v4:Chart")
+    context = chart.inputs["values"]["securityContext"]
+    assert context["allowPrivilegeEscalation"] is False and context["privileged"] is False
+    assert context["capabilities"]["drop"] == ["ALL"]
+    deployment = next(p for p in tmp_path.rglob("deployment.yaml"))
+    template = deployment.read_text()
+    assert "toYaml .Values.securityContext" in template and "automountServiceAccountToken: false" in template
+
+
+@pytest.mark.parametrize("platform", ["eks", "ecs"])
+def test_ecr_scans_every_pushed_image(platform: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM nginx:1.27\n")
+    registered, _ = run(
+        platform, lambda: [Workload("api", {"image": "./app", "port": 80}).image_ref], monkeypatch
+    )
+    repositories = of_type(registered, "aws:ecr/repository:Repository")
+    assert repositories
+    for repository in repositories.values():
+        assert repository.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
