@@ -116,8 +116,8 @@ class ContainerWorkload(pulumi.ComponentResource):
         self.service_name = deployed.service.name
         self.cluster_name = deployed.cluster_name
         self.task_definition_arn = deployed.task.task_definition.arn
-        self.log_group_names = pulumi.Output.from_input(
-            {container: group.name for container, group in deployed.task.log_groups.items()}
+        self.log_group_names = pulumi.Output.all(
+            **{container: group.name for container, group in deployed.task.log_groups.items()}
         )
         self.codedeploy_deployment = (
             deployed.blue_green.deployment_input if deployed.blue_green else pulumi.Output.from_input(None)

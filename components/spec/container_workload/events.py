@@ -9,9 +9,14 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from components.spec.arg_reader import ArgReader
+
+if TYPE_CHECKING:  # the component classes import this module; annotations only
+    from components.http_api_gateway import HttpApiGateway
+    from components.load_balancers import ApplicationLoadBalancer, NetworkLoadBalancer
+
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 # Stacktape's (and API Gateway's) route methods; '*' means any method.
@@ -59,7 +64,7 @@ class QueryParamCondition:
 @dataclass(frozen=True)
 class ApplicationLoadBalancerEvent:
     TYPE: ClassVar[str] = "application-load-balancer"
-    load_balancer: object
+    load_balancer: "ApplicationLoadBalancer"
     container_port: int
     priority: int
     listener_port: int | None
@@ -90,7 +95,7 @@ class LambdaAuthorizer:
 @dataclass(frozen=True)
 class HttpApiGatewayEvent:
     TYPE: ClassVar[str] = "http-api-gateway"
-    http_api_gateway: object
+    http_api_gateway: "HttpApiGateway"
     container_port: int
     method: str
     path: str
@@ -101,7 +106,7 @@ class HttpApiGatewayEvent:
 @dataclass(frozen=True)
 class NetworkLoadBalancerEvent:
     TYPE: ClassVar[str] = "network-load-balancer"
-    load_balancer: object
+    load_balancer: "NetworkLoadBalancer"
     listener_port: int
     container_port: int
 
@@ -172,7 +177,7 @@ def parse_event(
     return _service_connect(reader, field, raw, resource_name, container_name)
 
 
-def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> object:
+def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> Any:
     return reader.reference(field, value, f"the {kind}LoadBalancer component object to receive traffic from")
 
 

@@ -12,7 +12,7 @@ in `access` (all in this package); this module holds the checks across container
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from components.spec.arg_reader import ArgReader
 from components.spec.aws_names import check_aws_resource_name
@@ -39,6 +39,11 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
     ServiceConnectEvent,
 )
+
+if TYPE_CHECKING:  # the component classes import this module; annotations only
+    from components.cluster import Cluster
+    from components.load_balancers import ApplicationLoadBalancer, NetworkLoadBalancer
+
 
 COMPONENT = "ContainerWorkload"
 FIELDS = (
@@ -93,7 +98,7 @@ class LoadBalancedTarget:
 
     key: str
     kind: str  # "application" or "network"
-    load_balancer: object
+    load_balancer: "ApplicationLoadBalancer | NetworkLoadBalancer"
     container_name: str
     container_port: int
     health_check: LoadBalancerHealthCheckSpec
@@ -111,7 +116,7 @@ class ContainerWorkloadSpec:
     iam_role_statements: tuple[IamStatementSpec, ...]
     enable_remote_sessions: bool
     use_private_subnets_with_nat: bool
-    cluster: object | None
+    cluster: "Cluster | None"
     load_balanced_targets: tuple[LoadBalancedTarget, ...]
 
     @property
@@ -340,7 +345,7 @@ def load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadBa
     groups: dict[
         tuple[str, int, str, int], list[ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent]
     ] = {}
-    balancers: dict[tuple[str, int], tuple[int, object]] = {}
+    balancers: dict[tuple[str, int], tuple[int, ApplicationLoadBalancer | NetworkLoadBalancer]] = {}
     for container in containers:
         for event in container.events:
             if not isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
