@@ -19,10 +19,10 @@ the default cluster (workloads given no `cluster=`), and then nothing but a name
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components.platforms.aws.credentials import region_of
 from components.platforms.aws.vpc import create_vpc
 from components.platforms.eks.kubeconfig import ClusterEndpoint, kubeconfig
 from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
@@ -55,7 +55,7 @@ def create_cluster(
         if default and config.eks_cluster
         else None
     )
-    region = aws.get_region_output().region
+    region = region_of(parent)
     if existing is not None:
         return _outputs(
             parent, name, existing, *_access(parent, name, existing, region), dict.fromkeys(CREATED)
