@@ -48,13 +48,6 @@ def parameter_path(*parts: str) -> str:
     return "/" + "/".join(clean)
 
 
-def env_name(*parts: object) -> str:
-    """Stacktape's connection variables: 'STP_' and the parts in upper snake case,
-    e.g. ('photosBucket', 'name') -> 'STP_PHOTOS_BUCKET_NAME'."""
-    words = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(part)) for part in ("stp", *parts)]
-    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(words)).strip("_").upper()
-
-
 def aws_dns_label(text: str) -> str:
     """`text` as one DNS label: lowercase letters, digits and '-', at most 63 characters.
 
