@@ -115,9 +115,6 @@ def test_a_rolling_workload_registers_its_rollout_after_the_service() -> None:
         )
     )
     steady = resources["shop-steady"]
-    assert (
-        steady.inputs["taskDefinitionArn" if "taskDefinitionArn" in steady.inputs else "task_definition_arn"]
-        == (resources["shop-task"].inputs["arn"])
-    )
+    assert steady.inputs["task_definition_arn"] == resources["shop-task"].inputs["arn"]
     assert "shop-service" in steady.depends_on
     assert steady.inputs["region"] == REGION
