@@ -23,6 +23,7 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_provider.codedeploy_deployment import CodeDeployDeployment
+from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.iam import service_role
 from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
@@ -159,8 +160,7 @@ def create_blue_green(
         task_definition_arn=task_definition_arn,
         cluster_name=cluster_name,
         service_name=service.name,
-        region=aws.get_region_output().region,
-        profile=pulumi.Config("aws").get("profile"),
+        credentials=credentials(parent),
         # The deployment group's role must hold its grants before CodeDeploy assumes it.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants]),
     )

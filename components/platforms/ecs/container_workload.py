@@ -18,11 +18,12 @@ from components.platforms.ecs.blue_green import BlueGreen, create_blue_green
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.ec2_capacity import Ec2Capacity, create_ec2_capacity
 from components.platforms.ecs.http_api_routes import HttpApiRouting, attach_http_apis
-from components.platforms.ecs.iam import Access, create_task_role, service_connect_urls
+from components.platforms.ecs.iam import Access, create_task_role
 from components.platforms.ecs.load_balancer_targets import LoadBalancing, attach_load_balancers
 from components.platforms.ecs.scaling import Scaling, create_scaling
 from components.platforms.ecs.service_network import ServiceNetwork, create_service_network
 from components.platforms.ecs.task import TaskResources, create_task
+from components.platforms.service_connect import service_connect_urls
 from components.render.ecs.service import (
     deployment_configuration,
     network_configuration,

@@ -18,8 +18,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.platforms.aws.credentials import invoke_options
 from components.platforms.ecs.cluster import egress_security_group
 from components.platforms.ecs.iam import service_role
+from components.platforms.ecs.names import avoid_reserved_prefix
+from components.spec.aws_names import CAPACITY_PROVIDER_RESERVED_PREFIXES
 from components.spec.container_workload.compute import Ec2Resources
 from components.spec.container_workload.workload import ContainerWorkloadSpec
 
@@ -112,7 +115,8 @@ def create_ec2_capacity(
         opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["desiredCapacity"]),
     )
     provider = aws.ecs.CapacityProvider(
-        f"{name}-capacity-provider",
+        # Auto-named after this: AWS refuses names beginning with 'aws', 'ecs' or 'fargate'.
+        avoid_reserved_prefix(f"{name}-capacity-provider", CAPACITY_PROVIDER_RESERVED_PREFIXES),
         auto_scaling_group_provider={
             "auto_scaling_group_arn": group.arn,
             "managed_scaling": {"status": "ENABLED", "target_capacity": TARGET_CAPACITY_PERCENT},
@@ -129,7 +133,10 @@ def create_ec2_capacity(
         opts=child,
     )
     memory = pulumi.Output.all(
-        *[aws.ec2.get_instance_type_output(instance_type=t).memory_size for t in resources.instance_types]
+        *[
+            aws.ec2.get_instance_type_output(instance_type=t, opts=invoke_options(parent)).memory_size
+            for t in resources.instance_types
+        ]
     ).apply(min)
     return Ec2Capacity(
         ecs_cluster, role, security_group, launch_template, group, provider, association, memory

@@ -25,7 +25,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs.names import env_name
+from components.platforms.names import env_name
+from components.platforms.service_connect import service_connect_environment
 from components.render.ecs.task_role import policy_document, service_trust, task_role_statements
 from components.spec.container_workload.workload import ContainerWorkloadSpec
 
@@ -102,23 +103,8 @@ def _topic(topic: aws.sns.Topic) -> Connection:
     )
 
 
-def service_connect_urls(spec: ContainerWorkloadSpec) -> dict[str, str]:
-    """alias -> URL of every service-connect port, as other workloads of the cluster call it."""
-    return {
-        event.alias: f"{'grpc' if event.protocol == 'grpc' else 'http'}://{event.alias}:{event.container_port}"
-        for _, event in spec.service_connect_ports
-    }
-
-
 def _workload(spec: ContainerWorkloadSpec) -> Connection:
-    urls = service_connect_urls(spec)
-    return Connection(
-        (),
-        {
-            env_name(spec.resource_name, container.name, event.container_port, "url"): urls[event.alias]
-            for container, event in spec.service_connect_ports
-        },
-    )
+    return Connection((), service_connect_environment(spec))
 
 
 CONNECTORS: Mapping[type, Callable[[Any], Connection]] = {

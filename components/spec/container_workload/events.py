@@ -5,6 +5,7 @@ checks across events (duplicate ALB priorities, duplicate routes, ...) live in `
 Load balancers and gateways are the user's component objects, passed through untouched.
 """
 
+import hashlib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -45,8 +46,12 @@ DEFAULT_IAM_RESPONSE = False
 DEFAULT_CACHE_RESULT_SECONDS = 0
 DEFAULT_PAYLOAD_FORMAT = "1.0"
 IDENTITY_SOURCE_PREFIXES = ("$request.", "$context.", "$stageVariables.")
-ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$")
-ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 64 characters"
+# The alias names a Cloud Map service (CreateService: DNS labels of at most 63 characters) and is
+# ECS's discoveryName (lowercase letters, digits, '-').
+ALIAS_MAX_LENGTH = 63
+ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 63 characters"
+ALIAS_HASH_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,16 @@ EVENT_TYPES = (
 def kebab(name: str) -> str:
     """'apiContainer' -> 'api-container', 'my_service' -> 'my-service' (for default DNS aliases)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).replace("_", "-").lower()
+
+
+def default_alias(resource_name: str, container_name: str) -> str:
+    """Stacktape's default alias, the resource and container names ('my-resource-my-container'), made
+    a valid alias: cut to fit with a hash of the whole when longer than a DNS label."""
+    full = re.sub(r"[^a-z0-9-]+", "-", f"{kebab(resource_name)}-{kebab(container_name)}").strip("-")
+    if ALIAS_PATTERN.match(full):
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:ALIAS_HASH_LENGTH]
+    return f"{full[: ALIAS_MAX_LENGTH - ALIAS_HASH_LENGTH - 1].rstrip('-')}-{digest}"
 
 
 def parse_event(
@@ -392,16 +407,7 @@ def _service_connect(
     value = reader.mapping(field, raw, ("type", "container_port", "alias", "protocol"), ("container_port",))
     alias = value.get("alias")
     if alias is None:
-        # Stacktape's default: the resource and container names, e.g. 'my-resource-my-container'.
-        default = f"{kebab(resource_name)}-{kebab(container_name)}"
-        if not ALIAS_PATTERN.match(default):
-            raise reader.error(
-                f"{field}.alias",
-                None,
-                f"{ALIAS_RULE}; the default '{default}' (from the "
-                "resource and container names) is not, so set an alias",
-            )
-        alias = default
+        alias = default_alias(resource_name, container_name)
     elif not isinstance(reader.plain(f"{field}.alias", alias), str) or not ALIAS_PATTERN.match(alias):
         raise reader.error(f"{field}.alias", alias, ALIAS_RULE)
     protocol = value.get("protocol")

@@ -29,6 +29,7 @@ from components.spec.container_workload.compute import (
     parse_scaling,
 )
 from components.spec.container_workload.containers import (
+    EXIT_CONDITIONS,
     ContainerSpec,
     LoadBalancerHealthCheckSpec,
     parse_container,
@@ -216,6 +217,13 @@ def _check_dependencies(reader: ArgReader, containers: tuple[ContainerSpec, ...]
                     f"{field}.container_name",
                     dependency.container_name,
                     "a container of this workload: " + ", ".join(others),
+                )
+            if dependency.condition in EXIT_CONDITIONS and target.essential:
+                raise reader.error(
+                    f"{field}.condition",
+                    dependency.condition,
+                    f"START or HEALTHY, or make '{target.name}' essential: false (ECS refuses "
+                    f"{dependency.condition} on an essential container: the task stops when it exits)",
                 )
             if dependency.condition == "HEALTHY" and target.internal_health_check is None:
                 raise reader.error(

@@ -86,6 +86,7 @@ def test_pulumi_up_rolls_out_a_new_task_definition_through_codedeploy() -> None:
         "cluster_name": "app-ecs-name",
         "service_name": "shop-service-name",
         "region": "us-east-1",
+        "assume_roles": [],
         "timeout_minutes": 60,
         "poll_seconds": 15,
         "provider_version": PROVIDER_VERSION,
