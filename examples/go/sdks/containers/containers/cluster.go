@@ -46,6 +46,11 @@ type clusterArgs struct {
 	DesiredNodes *int `pulumi:"desiredNodes"`
 	// eks: run every pod on Fargate (a Fargate profile) instead of a managed node group. Default: false.
 	Fargate *bool `pulumi:"fargate"`
+	// eks with `fargate`: more namespaces the Fargate profile admits, beside kube-system and this
+	//     stack's `<project>-<stack>`: those of other stacks that deploy into this cluster through
+	//     `containers:eks` (their pods stay Pending otherwise). At most 3 (5 selectors a profile).
+	//     Default: none.
+	FargateNamespaces []string `pulumi:"fargateNamespaces"`
 	// eks: Kubernetes minor version of the control plane and its nodes. Default: '1.35'.
 	KubernetesVersion *string `pulumi:"kubernetesVersion"`
 	// eks: install the AWS Load Balancer Controller, which public workloads need. Default: true.
@@ -75,6 +80,11 @@ type ClusterArgs struct {
 	DesiredNodes *int
 	// eks: run every pod on Fargate (a Fargate profile) instead of a managed node group. Default: false.
 	Fargate *bool
+	// eks with `fargate`: more namespaces the Fargate profile admits, beside kube-system and this
+	//     stack's `<project>-<stack>`: those of other stacks that deploy into this cluster through
+	//     `containers:eks` (their pods stay Pending otherwise). At most 3 (5 selectors a profile).
+	//     Default: none.
+	FargateNamespaces []string
 	// eks: Kubernetes minor version of the control plane and its nodes. Default: '1.35'.
 	KubernetesVersion *string
 	// eks: install the AWS Load Balancer Controller, which public workloads need. Default: true.

@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// One ECS service whose tasks run `containers` together (Fargate, or EC2 with `instance_types`).
+// Containers run together as tasks: an ECS service (Fargate or EC2), or local Docker on sim.
 type ContainerWorkload struct {
 	pulumi.ResourceState
 
