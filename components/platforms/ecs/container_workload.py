@@ -50,8 +50,9 @@ class ContainerWorkloadResources:
     cluster_name: pulumi.Output[str]
     urls: tuple[pulumi.Output[str], ...]
     """Where the workload is reachable from outside: its load balancer listeners and HTTP APIs."""
-    internal_urls: Mapping[str, str]
-    """Service-connect alias -> URL other workloads of the cluster use."""
+    internal_urls: Mapping[str, pulumi.Output[str]]
+    """Service-connect alias -> URL other workloads of the cluster use. Known once the service exists:
+    a workload given one (e.g. in env) starts after this service, when its alias resolves."""
 
 
 def deploy_container_workload(
@@ -113,8 +114,13 @@ def deploy_container_workload(
         blue_green=blue_green,
         cluster_name=ecs_cluster.name,
         urls=load_balancing.urls + (http_api.urls if http_api else ()),
-        internal_urls=service_connect_urls(spec),
+        internal_urls=after_service(service, service_connect_urls(spec)),
     )
+
+
+def after_service(service: aws.ecs.Service, urls: Mapping[str, str]) -> dict[str, pulumi.Output[str]]:
+    """`urls` as Outputs of `service`: whatever takes one depends on the service."""
+    return {alias: service.id.apply(lambda _, url=url: url) for alias, url in urls.items()}
 
 
 def _service(
@@ -187,6 +193,12 @@ def _service(
                 *service_network.ingress_rules,
                 *([access.policy] if access.policy else []),
                 *([capacity.cluster_capacity_providers] if capacity else []),
+                # Service connect clients resolve their servers' aliases only once those exist.
+                *[
+                    target.service
+                    for target in spec.connect_to
+                    if isinstance(getattr(target, "service", None), aws.ecs.Service)
+                ],
             ],
         ),
     )

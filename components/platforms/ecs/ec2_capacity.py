@@ -54,6 +54,13 @@ class Ec2Capacity:
     """Memory of the smallest instance type, which sizes tasks that give no `memory`."""
 
 
+def max_hosts(spec: ContainerWorkloadSpec) -> int:
+    """The group's most instances: worst case one task per instance (a task may fill one, and each
+    awsvpc task takes one of the instance's few ENIs), and during a deployment both versions run at
+    once: a rolling one up to maximumPercent (200%) of the tasks, a blue/green one a full second set."""
+    return 2 * spec.scaling.max_instances
+
+
 def user_data(cluster_name: str, warm_pool: bool) -> str:
     """The ECS agent's configuration: which cluster to join; with a warm pool, not to join while warm."""
     lines = ["#!/bin/bash", f"echo ECS_CLUSTER={cluster_name} >> /etc/ecs/ecs.config"]
@@ -105,8 +112,7 @@ def create_ec2_capacity(
     group = aws.autoscaling.Group(
         f"{name}-host-group",
         min_size=0,
-        # Worst case one task per instance; managed scaling sets the desired count in between.
-        max_size=spec.scaling.max_instances,
+        max_size=max_hosts(spec),
         vpc_zone_identifiers=subnet_ids,
         max_instance_lifetime=INSTANCE_LIFETIME_SECONDS,
         **_instances(resources, template),

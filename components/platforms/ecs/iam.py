@@ -171,7 +171,7 @@ def service_role(
     statements). Returns the role and the grants, which whatever acts as the role depends on."""
     role = aws.iam.Role(
         name,
-        assume_role_policy=pulumi.Output.json_dumps(service_trust(service)),
+        assume_role_policy=pulumi.Output.json_dumps(service_trust(service, _account(opts))),
         description=description,
         opts=opts,
     )
@@ -181,6 +181,12 @@ def service_role(
     ]
     grants += [inline_policy(grant, role, statements, opts) for grant, statements in inline_policies.items()]
     return role, grants
+
+
+def _account(opts: pulumi.ResourceOptions) -> pulumi.Output[str]:
+    """The deploying account's id, through the provider of `opts.parent`."""
+    invoke = pulumi.InvokeOutputOptions(parent=opts.parent) if opts.parent else None
+    return aws.get_caller_identity_output(opts=invoke).account_id
 
 
 def create_task_role(parent: pulumi.Resource, spec: ContainerWorkloadSpec) -> Access:

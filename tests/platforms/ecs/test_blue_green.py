@@ -130,10 +130,12 @@ def test_the_test_listener_and_hooks() -> None:
     ]
     assert test.ignore_changes == ["defaultActions"]
     ingress = resources["shop-test-in-8443"].inputs
+    # The untested version is reachable from the VPC only, though the balancer is public.
+    assert resources["edge-in-443"].inputs["cidrIpv4"] == "0.0.0.0/0"
     assert (ingress["securityGroupId"], ingress["fromPort"], ingress["cidrIpv4"]) == (
         "edge-sg-id",
         8443,
-        "0.0.0.0/0",
+        "10.0.0.0/16",
     )
     pair = only(resources, GROUP).inputs["loadBalancerInfo"]["targetGroupPairInfo"]
     assert pair["prodTrafficRoute"] == {"listenerArns": [resources["edge-443"].inputs["arn"]]}
