@@ -13,6 +13,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from aws_provider.ecs_rollout import EcsServiceRollout
+from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.blue_green import BlueGreen, create_blue_green
 from components.platforms.ecs.cluster import cluster_network
@@ -47,6 +49,8 @@ class ContainerWorkloadResources:
     capacity: Ec2Capacity | None
     scaling: Scaling
     blue_green: BlueGreen | None
+    steady: EcsServiceRollout | None
+    """Rolling deployments: fails `pulumi up` unless the service runs the new task definition."""
     cluster_name: pulumi.Output[str]
     urls: tuple[pulumi.Output[str], ...]
     """Where the workload is reachable from outside: its load balancer listeners and HTTP APIs."""
@@ -102,6 +106,18 @@ def deploy_container_workload(
             production_listener=load_balancing.production_listeners[0],
             task_definition_arn=task.task_definition.arn,
         )
+    steady = (
+        EcsServiceRollout(
+            f"{spec.resource_name}-steady",
+            cluster_name=ecs_cluster.name,
+            service_name=service.name,
+            task_definition_arn=task.task_definition.arn,
+            credentials=credentials(parent),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[service]),
+        )
+        if blue_green is None
+        else None
+    )
     return ContainerWorkloadResources(
         service=service,
         task=task,
@@ -112,14 +128,17 @@ def deploy_container_workload(
         capacity=capacity,
         scaling=scaling,
         blue_green=blue_green,
+        steady=steady,
         cluster_name=ecs_cluster.name,
         urls=load_balancing.urls + (http_api.urls if http_api else ()),
-        internal_urls=after_service(service, service_connect_urls(spec)),
+        internal_urls=after_service(steady or service, service_connect_urls(spec)),
     )
 
 
-def after_service(service: aws.ecs.Service, urls: Mapping[str, str]) -> dict[str, pulumi.Output[str]]:
-    """`urls` as Outputs of `service`: whatever takes one depends on the service."""
+def after_service(
+    service: aws.ecs.Service | EcsServiceRollout, urls: Mapping[str, str]
+) -> dict[str, pulumi.Output[str]]:
+    """`urls` as Outputs of `service` (or its rollout): whatever takes one depends on it."""
     return {alias: service.id.apply(lambda _, url=url: url) for alias, url in urls.items()}
 
 

@@ -95,4 +95,4 @@ def test_a_client_service_starts_after_the_service_connect_servers_it_calls() ->
     resources = run_ecs(program)
     assert "api-service" in resources["web-service"].depends_on
     # An env value from the server's internal URL waits for the server's service too.
-    assert "api-service" in resources["worker-w-API"].depends_on  # its SSM parameter, which the task reads
+    assert "api-steady" in resources["worker-w-API"].depends_on  # its SSM parameter, which the task reads
