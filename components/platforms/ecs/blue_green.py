@@ -27,13 +27,14 @@ from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
-from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
+from components.platforms.ecs.load_balancer_targets import create_target_group
 from components.platforms.ecs.load_balancers import allow_port, create_listener
 from components.render.ecs.codedeploy import (
     APPSPEC_HOOKS,
     create_deployment_group_input,
     create_deployment_input,
 )
+from components.render.ecs.load_balancer_rules import listener_ports
 from components.render.ecs.task_role import allow
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec

@@ -16,7 +16,11 @@ import pulumi_aws as aws
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.load_balancers import create_listener
 from components.platforms.ecs.names import short_aws_name
-from components.render.ecs.load_balancer_rules import create_target_group_input, rule_conditions
+from components.render.ecs.load_balancer_rules import (
+    create_target_group_input,
+    listener_ports,
+    rule_conditions,
+)
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, LoadBalancedTarget
 
@@ -42,13 +46,6 @@ class LoadBalancing:
     production_listeners: tuple[aws.lb.Listener, ...]
     """Application Load Balancer listeners its rules are on."""
     urls: tuple[pulumi.Output[str], ...]
-
-
-def listener_ports(event: ApplicationLoadBalancerEvent) -> tuple[int, ...]:
-    """The listeners an application event's rule goes on."""
-    if event.listener_port is not None:
-        return (event.listener_port,)
-    return event.load_balancer.spec.forwarding_ports
 
 
 def create_target_group(

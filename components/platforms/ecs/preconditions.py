@@ -10,7 +10,7 @@ from typing import Any
 
 from components.platforms import require_platform
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
-from components.platforms.ecs.load_balancer_targets import listener_ports
+from components.render.ecs.load_balancer_rules import listener_ports
 from components.spec.arg_reader import ArgReader
 from components.spec.cluster import ClusterSpec, default_cluster_spec
 from components.spec.container_workload.events import (
@@ -82,6 +82,18 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
         claims.extend(_check_deployment(reader, spec, spec.deployment))
     _claim(reader, spec.resource_name, claims)
     return cluster
+
+
+def check_balancer_events(spec: ContainerWorkloadSpec) -> None:
+    """The balancer checks alone (right kind, known listener, priorities free across workloads), for
+    platforms that route as the cloud does without its VPC (sim)."""
+    reader = ArgReader(COMPONENT, spec.resource_name)
+    claims: list[Claim] = []
+    for index, container in enumerate(spec.containers):
+        for event_index, event in enumerate(container.events):
+            if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
+                claims.extend(_balancer_claims(reader, f"containers[{index}].events[{event_index}]", event))
+    _claim(reader, spec.resource_name, claims)
 
 
 def _balancer_claims(
