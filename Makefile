@@ -36,4 +36,4 @@ bench:
 ## ruff (lint and format) and mypy (types).
 lint:
 	@bash scripts/setup.sh python
-	@$(ENV) && ruff check . && ruff format --check . && (mypy || echo "[lint] mypy errors remain: see issue 7")
+	@$(ENV) && ruff check . && ruff format --check . && mypy

@@ -7,6 +7,7 @@ import tarfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from typing import overload
 
 import docker
 import docker.errors
@@ -120,6 +121,10 @@ def removed_on_failure(client: docker.DockerClient, container: Container) -> Ite
         raise
 
 
+@overload
+def whole_number(value: float | int) -> int: ...
+@overload
+def whole_number(value: None) -> None: ...
 def whole_number(value: float | int | None) -> int | None:
     """Pulumi sends every number as a float (3000 arrives as 3000.0): Docker wants ints."""
     return None if value is None else int(value)

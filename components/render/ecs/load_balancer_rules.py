@@ -17,7 +17,7 @@ def listener_ports(event: ApplicationLoadBalancerEvent) -> tuple[int, ...]:
     """The listeners an application event's rule goes on."""
     if event.listener_port is not None:
         return (event.listener_port,)
-    return event.load_balancer.spec.forwarding_ports  # type: ignore[attr-defined, no-any-return]
+    return event.load_balancer.spec.forwarding_ports
 
 
 def rule_conditions(event: ApplicationLoadBalancerEvent) -> list[dict[str, Any]]:
