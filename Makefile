@@ -25,7 +25,7 @@ logs: setup
 ## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
 ## real Docker and the real engine.
 test: lint
-	@bash scripts/setup.sh python docker pulumi images test-tools yaml
+	@bash scripts/setup.sh python docker pulumi images test-tools yaml go
 	@$(ENV) && python scripts/offline_images.py && pytest -q
 
 ## Only what needs neither Docker nor the Pulumi engine.
