@@ -48,14 +48,14 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
         for event_index, event in enumerate(container.events):
             field = f"containers[{index}].events[{event_index}]"
             if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
-                clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))  # type: ignore[attr-defined]
+                clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))
                 claims.extend(_balancer_claims(reader, field, event))
             elif isinstance(event, HttpApiGatewayEvent):
                 if not isinstance(_kind_of(event.http_api_gateway), HttpApiGatewaySpec):
                     raise reader.error(
                         f"{field}.http_api_gateway", event.http_api_gateway, "an HttpApiGateway"
                     )
-                clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))  # type: ignore[attr-defined]
+                clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))
                 _check_authorizer(reader, f"{field}.authorizer", event)
     for index, target in enumerate(spec.connect_to):
         if connection(target) is None:
@@ -111,7 +111,7 @@ def _balancer_claims(
         raise reader.error(
             f"{field}.listener_port",
             event.listener_port,
-            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",  # type: ignore[attr-defined]
+            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",
         )
     if isinstance(event, NetworkLoadBalancerEvent):
         return [(balancer, (event.listener_port, None), f"{field}.listener_port")]
