@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 ENV := source .tools/env.sh
 
-.PHONY: setup up down test test-unit bench lint
+.PHONY: setup up down logs test test-unit bench lint
 
 ## Python deps, a Docker engine, the Pulumi engine, what the offline image stand-ins need.
 setup:
@@ -16,6 +16,11 @@ up: setup
 ## Destroy it.
 down: setup
 	@$(ENV) && containers destroy --stack sim
+
+## The last log lines of one workload's containers on the sim stack, each prefixed with instance
+## and container: `make logs W=api` (without W: every container of the stack).
+logs: setup
+	@$(ENV) && containers logs --stack sim $(if $(W),--workload $(W))
 
 ## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
 ## real Docker and the real engine.

@@ -79,6 +79,8 @@ class ProxyRule:
     def lines(self) -> list[str]:
         """The rule's `acl` lines, then the `use_backend` that needs them all."""
         names = [f"p{self.priority}_c{index}" for index in range(len(self.conditions))]
+        if not self.conditions:  # a network balancer's listener forwards everything to one target
+            return [f"use_backend {self.backend}"]
         pairs = zip(names, self.conditions, strict=True)
         acls = [line for name, condition in pairs for line in condition_acls(name, condition)]
         return [*acls, f"use_backend {self.backend} if {' '.join(names)}"]
@@ -93,6 +95,7 @@ class ProxyBackend:
     port: int
     health_check_path: str | None  # None: a TCP check
     interval_seconds: int
+    mode: str = "http"  # "tcp" behind a network balancer
     slots: int = 8
 
     def lines(self) -> list[str]:
@@ -103,7 +106,7 @@ class ProxyBackend:
         )
         return [
             f"backend {self.name}",
-            "    mode http",
+            f"    mode {self.mode}",
             "    balance roundrobin",
             *(f"    {line}" for line in check),
             # Instances are found through the alias by Docker's DNS, so they come and go untouched.

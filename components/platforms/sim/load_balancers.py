@@ -1,6 +1,8 @@
 """Load balancers on sim: a `BalancerProxy` (HAProxy) per balancer, and what each workload adds to it.
 
 An ApplicationLoadBalancer listens on every listener port (HTTPS listeners serve plain HTTP on sim);
+a NetworkLoadBalancer forwards TCP on each listener to the one workload whose event names it (TLS
+listeners pass TCP through on sim);
 each workload's application-load-balancer events become `ProxyRoutes`: its rules, rendered from the
 same ELBv2 conditions the AWS listener rules get, and a backend per target (container and port),
 whose instances answer to a network alias and are checked as the target group checks them.
@@ -88,17 +90,19 @@ def attach_to_balancers(
                 name=f"{dns_label(spec.resource_name).replace('-', '_')}__{_backend_name(target)}",
                 alias=target_alias(spec.resource_name, target),
                 port=target.container_port,
-                health_check_path=target.health_check.path if target.health_check.protocol != "TCP" else None,
+                health_check_path=(
+                    target.health_check.path if target.health_check.protocol == "HTTP" else None
+                ),
                 interval_seconds=target.health_check.interval_seconds,
+                mode="http" if target.kind == "application" else "tcp",
             )
             for target in targets
         ]
         rules = [
-            ProxyRule(port, event.priority, rule_conditions(event), backend.name)
+            rule
             for target, backend in zip(targets, backends, strict=True)
             for event in target.events
-            if isinstance(event, ApplicationLoadBalancerEvent)
-            for port in listener_ports(event)
+            for rule in _rules(event, backend.name)
         ]
         ProxyRoutes(
             f"{spec.resource_name}-{balancer.spec.resource_name}-routes",
@@ -118,6 +122,14 @@ def attach_to_balancers(
         ports = {port for target in targets for event in target.events for port in _event_ports(event)}
         urls += [balancer.listener_urls[port] for port in sorted(ports)]
     return urls
+
+
+def _rules(event: Any, backend: str) -> list[ProxyRule]:
+    """ALB events: a rule per listener; NLB events: the whole listener (priority 0, no conditions)."""
+    if isinstance(event, ApplicationLoadBalancerEvent):
+        conditions = rule_conditions(event)
+        return [ProxyRule(port, event.priority, conditions, backend) for port in listener_ports(event)]
+    return [ProxyRule(event.listener_port, 0, [], backend)]
 
 
 def _event_ports(event: Any) -> tuple[int, ...]:

@@ -208,3 +208,16 @@ def test_a_priority_taken_by_another_workload_is_refused_on_sim() -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         mocks.run(program)
     assert caught.value.resource == "two" and "priority 1 on listener 80 is one's" in caught.value.allowed
+
+
+def test_log_lines_name_the_workload_instance_and_container() -> None:
+    from types import SimpleNamespace
+
+    from components.cli import _log_prefix
+
+    task_member = SimpleNamespace(
+        name="x-1-abc-web",
+        labels={"containers.resource": "shop", "containers.instance": "2", "containers.container": "web"},
+    )
+    assert _log_prefix(task_member) == "shop/2/web"
+    assert _log_prefix(SimpleNamespace(name="proj-sim-web-1-abc", labels={})) == "proj-sim-web-1-abc"

@@ -145,3 +145,28 @@ def test_listener_port_is_stable_across_updates_and_destroy(edge) -> None:
     edge.up()
     assert edge.outputs()["url"].value == url
     assert answer(url, "GET", "/api/x", {}).text.split()[0] == "api"
+
+
+def test_a_network_balancer_forwards_tcp_to_its_workload(sim_project) -> None:
+    project = sim_project()
+    project.write(
+        "__main__.py",
+        """
+import pulumi
+from components import ContainerWorkload, NetworkLoadBalancer
+
+tcp = NetworkLoadBalancer("tcp", {"listeners": [{"port": 7000, "protocol": "TCP"}]})
+ContainerWorkload("echo", {
+    "containers": [{"name": "web", "image": "containers-test/app",
+                    "events": [{"type": "network-load-balancer", "load_balancer": tcp,
+                                "listener_port": 7000, "container_port": 8080}]}],
+    "resources": {"cpu": 0.25, "memory": 512},
+})
+pulumi.export("url", tcp.url)
+""",
+    )
+    project.up()
+    url = project.outputs()["url"]
+    assert url.startswith("http://127.0.0.1:")
+    # An HTTP request through the TCP listener reaches the container's server unchanged.
+    assert requests.get(url + "/", timeout=5).text.strip() == "ok"
