@@ -4,17 +4,13 @@ real `pulumi up` builds and runs the program, the public URL answers, and `pulum
 nothing behind."""
 
 import filecmp
-import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.support import ROOT
-from tests.support.docker_state import labelled
+from tests.support.provider_programs import deploy_microservices_and_check, pulumi, with_language_host
 
 EXAMPLE = ROOT / "examples" / "go"
 
@@ -24,18 +20,7 @@ def go_env() -> dict[str, str]:
     """The environment with the Go language host on PATH (built once, cached by version and source)."""
     if shutil.which("go") is None:
         pytest.fail("`go` is not on PATH: Go programs are built by the Go toolchain")
-    built = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "install-pulumi-go.sh")], capture_output=True, text=True, check=True
-    )
-    return {**os.environ, "PATH": built.stdout.strip().splitlines()[-1] + os.pathsep + os.environ["PATH"]}
-
-
-def pulumi(
-    args: list[str], cwd: Path, env: dict[str, str], timeout: int = 300
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["pulumi", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return with_language_host("install-pulumi-go.sh")
 
 
 def differences(left: Path, right: Path) -> list[str]:
@@ -84,27 +69,5 @@ def test_the_committed_go_sdk_is_what_package_add_generates(added: Path) -> None
 
 @pytest.mark.sim
 def test_the_go_example_deploys_on_sim_and_answers(docker_client, added: Path, go_env) -> None:
-    project = added
-    stack = "test"
-    assert pulumi(["stack", "init", stack], project, go_env).returncode == 0
-    try:
-        # The first update compiles the program and the Go SDK (cold: minutes on a busy machine).
-        up = pulumi(["up", "--yes", "--skip-preview", "-s", stack], project, go_env, timeout=900)
-        assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
-        outputs = pulumi(["stack", "output", "--json", "-s", stack], project, go_env)
-        values = json.loads(outputs.stdout)
-        assert values["cluster_name"] == "containers-go-test-shared", "the Cluster made in Go is used"
-        assert values["echo_internal_url"] == "http://echo:5678"
-        assert requests.get(values["url"], timeout=10).text == "hello, wingnuts!\n"
-        network = docker_client.networks.get("containers-go-test-shared")
-        attached = {c["Name"].rsplit("-", 1)[0] for c in network.attrs["Containers"].values()}
-        assert {"containers-go-test-echo-1", "containers-go-test-backend-1"} <= attached
-    finally:
-        down = pulumi(["destroy", "--yes", "-s", stack], project, go_env)
-        pulumi(["stack", "rm", "--yes", stack], project, go_env)
-    assert down.returncode == 0, down.stdout[-2000:] + down.stderr[-2000:]
-    assert labelled(docker_client, f"containers-go/{stack}") == {
-        "containers": [],
-        "networks": [],
-        "images": [],
-    }
+    # The first update compiles the program and the Go SDK (cold: minutes on a busy machine).
+    deploy_microservices_and_check(docker_client, added, go_env, "Go", up_timeout=900)
