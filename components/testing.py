@@ -45,6 +45,9 @@ __all__ = [
     "ALB_HOSTNAME",
     "EKS_CERTIFICATE",
     "EKS_ENDPOINT",
+    "INGRESS_IP",
+    "KUBECONFIG",
+    "KUBERNETES_SERVER",
     "OIDC_ISSUER",
     "REGION",
     "Mocks",
@@ -64,6 +67,29 @@ OIDC_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF"
 """The OIDC issuer of every mocked EKS cluster."""
 ALB_HOSTNAME = "k8s-web-0123456789-1234567890.us-east-1.elb.amazonaws.com"
 """The load balancer host name the AWS Load Balancer Controller gives every mocked Ingress."""
+INGRESS_IP = "192.0.2.10"
+"""The address any other ingress controller (kubernetes platform) gives every mocked Ingress
+(from TEST-NET-1, a range reserved for documentation)."""
+KUBERNETES_SERVER = "https://127.0.0.1:6443"
+"""The API server of `KUBECONFIG`."""
+KUBECONFIG = f"""\
+apiVersion: v1
+kind: Config
+clusters:
+  - name: test-cluster
+    cluster:
+      server: {KUBERNETES_SERVER}
+      certificate-authority-data: {EKS_CERTIFICATE}
+contexts:
+  - name: test
+    context: {{cluster: test-cluster, user: test-admin, namespace: default}}
+current-context: test
+users:
+  - name: test-admin
+    user: {{token: test-token}}
+"""
+"""The kubeconfig a kubernetes stack under `use_mocks` gets unless its config sets
+`containers:kubeconfig`: tests then never read the machine's ~/.kube/config."""
 
 INSTANCE_MEMORY_MIB = {
     "t3.micro": 1024,
@@ -141,7 +167,8 @@ class Mocks(pulumi.runtime.Mocks):
     - Remote components: the awsx VPC's `vpcId` and subnet ids; a pulumi-eks cluster's EKS cluster
       (name, endpoint, certificate), OIDC provider and kubeconfig.
     - `helm.v4.Chart`: `resources` with the Deployment and Service, and the Ingress with its load
-      balancer host name when the chart's values enable one.
+      balancer host name (eks, `ALB_HOSTNAME`) or address (kubernetes, `INGRESS_IP`) when the chart's
+      values enable one. A kubernetes stack gets `KUBECONFIG` unless its config names another.
     - docker-build images: a `ref` pinned by digest; sim's dynamic resources: image refs and ids,
       container names, and the public entry's `http://127.0.0.1:PORT`.
     - Calls: region, caller identity, partition, availability zones, ECR token, instance types.
@@ -280,7 +307,9 @@ class Mocks(pulumi.runtime.Mocks):
         ]
         ingress = values.get("ingress") if isinstance(values, dict) else None
         if isinstance(ingress, dict) and ingress.get("enabled"):
-            lb = {"loadBalancer": {"ingress": [{"hostname": ALB_HOSTNAME}]}}
+            # The AWS Load Balancer Controller publishes a host name; nginx and most others an IP.
+            address = {"hostname": ALB_HOSTNAME} if ingress.get("className") == "alb" else {"ip": INGRESS_IP}
+            lb = {"loadBalancer": {"ingress": [address]}}
             objects.append((INGRESS, {"metadata": metadata, "status": lb}))
 
         # Chart children are named `<chart>:<namespace>/<object>`; a kind suffix keeps them apart.
@@ -461,6 +490,8 @@ def use_mocks(
     all_config = {"containers:platform": platform, **(config or {})}
     if platform in ("eks", "ecs"):
         all_config.setdefault("aws:region", mocks.region)
+    if platform == "kubernetes":
+        all_config.setdefault("containers:kubeconfig", KUBECONFIG)
     pulumi.runtime.set_all_config(all_config)
     settings.SETTINGS.callbacks = cast(Any, monitor.callbacks)
     return mocks

@@ -80,7 +80,8 @@ class WorkloadArgs(TypedDict):
 
 
 class Workload(pulumi.ComponentResource):
-    """A containerized service: local Docker on sim, a Helm release on eks, an ECS service on ecs."""
+    """A containerized service: local Docker on sim, a Helm chart on eks and kubernetes, an ECS service
+    on ecs."""
 
     public_url: pulumi.Output[str | None]
     """URL reachable from outside (on sim: http://127.0.0.1:PORT); None unless public."""
@@ -96,7 +97,7 @@ class Workload(pulumi.ComponentResource):
         # Validate everything before registering anything, so bad input creates nothing.
         spec = parse_workload(name, args)
         config = read_stack_config("Workload", name)
-        validate_workload_on(config.platform, spec)
+        validate_workload_on(config, spec)
         super().__init__("containers:index:Workload", name, {}, opts)
         cluster = args.get("cluster") or default_cluster()
         outputs: WorkloadOutputs = platform_package(config.platform).deploy_workload(
@@ -110,11 +111,11 @@ class Workload(pulumi.ComponentResource):
         self.replicas: list[Replica] = made.get("replicas", [])
         """sim: one container per replica."""
         self.ingress: Ingress | pulumi.Output[k8s.networking.v1.Ingress] | None = made.get("ingress")
-        """sim: the HAProxy entry of a public workload; eks: the chart's Ingress."""
+        """sim: the HAProxy entry of a public workload; eks, kubernetes: the chart's Ingress."""
         self.chart: k8s.helm.v4.Chart | None = made.get("chart")
-        """eks: the Helm chart (Deployment, Service, ...)."""
+        """eks, kubernetes: the Helm chart (Deployment, Service, ...)."""
         self.namespace: pulumi.Output[str] | None = made.get("namespace")
-        """eks: the Kubernetes namespace the chart is installed in."""
+        """eks, kubernetes: the Kubernetes namespace the chart is installed in."""
         self.service: aws.ecs.Service | None = made.get("service")
         """ecs: the ECS service."""
         self.task_definition: aws.ecs.TaskDefinition | None = made.get("task_definition")

@@ -2,7 +2,7 @@
 
 Each platform package's `__init__` is its entry point: `create_cluster(parent, spec, default, config)`
 and `deploy_workload(parent, spec, cluster, config)` (specs from `components.spec`, the parsed stack
-config), plus, where the platform checks more than the spec does, `validate_workload(spec)`, which
+config), plus, where the platform checks more than the spec does, `validate_workload(spec, config)`, which
 raises `InvalidArgumentError` before the component registers, so input one platform cannot run
 creates nothing there (e.g. a Workload larger than any Fargate task on ecs).
 
@@ -15,13 +15,14 @@ from types import ModuleType
 
 from components.spec.errors import InvalidArgumentError
 from components.spec.platform import Platform
-from components.spec.stack_config import current_platform
+from components.spec.stack_config import StackConfig, current_platform
 from components.spec.workload import WorkloadSpec
 
 PACKAGES = {
     Platform.SIM: "components.platforms.sim",
     Platform.EKS: "components.platforms.eks",
     Platform.ECS: "components.platforms.ecs",
+    Platform.KUBERNETES: "components.platforms.kubernetes",
 }
 
 
@@ -30,11 +31,11 @@ def platform_package(platform: Platform) -> ModuleType:
     return importlib.import_module(PACKAGES[platform])
 
 
-def validate_workload_on(platform: Platform, spec: WorkloadSpec) -> None:
-    """Raise `InvalidArgumentError` if `platform` cannot run the Workload `spec`."""
-    validate = getattr(platform_package(platform), "validate_workload", None)
+def validate_workload_on(config: StackConfig, spec: WorkloadSpec) -> None:
+    """Raise `InvalidArgumentError` if the stack's platform cannot run the Workload `spec`."""
+    validate = getattr(platform_package(config.platform), "validate_workload", None)
     if validate is not None:
-        validate(spec)
+        validate(spec, config)
 
 
 def require_platform(component: str, name: str, platforms: tuple[Platform, ...]) -> Platform:

@@ -7,3 +7,4 @@ class Platform(StrEnum):
     SIM = "sim"
     EKS = "eks"
     ECS = "ecs"
+    KUBERNETES = "kubernetes"

@@ -6,6 +6,7 @@ refused with the closest known one suggested, so a typo in `Pulumi.<stack>.yaml`
 falls back to a default.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ import pulumi
 import pulumi.runtime.config
 
 from components.spec.arg_reader import ArgReader, unknown_key_rule
+from components.spec.kubeconfig import KubeconfigSpec, read_kubeconfig
 from components.spec.platform import Platform
 
 NAMESPACE = "containers"
@@ -37,7 +39,23 @@ KEYS = {
     "simProberImage": "the image sim probes readiness with from inside the network",
     "simIngressImage": "the HAProxy image of sim's public entries",
     "eks": "an existing EKS cluster to deploy into",
+    "kubeconfig": "kubernetes: the kubeconfig (a path, or its content as a secret)",
+    "kubeContext": "kubernetes: the kubeconfig's context to deploy to",
+    "ingressClass": "kubernetes: the IngressClass of public workloads",
+    "publicHost": "kubernetes: the domain public workloads get host names under",
+    "registry": "kubernetes: where images built from a folder are pushed",
+    "ingressTimeoutSeconds": "kubernetes: how long an update waits for a public workload's address",
 }
+# The IngressClass is an object name (a DNS-1123 subdomain); a public host is a DNS name.
+DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS_SUBDOMAIN_MAX = 253
+# A registry host[:port] with an optional repository prefix, as in an image reference
+# (distribution's reference grammar: lowercase path components separated by '.', '_', '__' or '-').
+REGISTRY = re.compile(
+    r"^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?"
+    r"(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$"
+)
+DEFAULT_INGRESS_TIMEOUT_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,21 @@ class EksClusterConfig:
 
 
 @dataclass(frozen=True)
+class KubernetesConfig:
+    """The `kubernetes` platform's settings: the cluster (kubeconfig and context) and how workloads
+    are published and built."""
+
+    kubeconfig: KubeconfigSpec
+    ingress_class: str | None
+    """None: the cluster's default IngressClass."""
+    public_host: str | None
+    """Public workloads get the host `<name>.<public_host>`; None: their rule matches every host."""
+    registry: str | None
+    """Where images built from a folder are pushed (the cluster must pull from it); None: no builds."""
+    ingress_timeout_seconds: int
+
+
+@dataclass(frozen=True)
 class StackConfig:
     """The stack's `containers:*` settings, validated."""
 
@@ -59,6 +92,8 @@ class StackConfig:
     sim_prober_image: str = DEFAULT_SIM_PROBER_IMAGE
     sim_ingress_image: str = DEFAULT_SIM_INGRESS_IMAGE
     eks_cluster: EksClusterConfig | None = None
+    kubernetes: KubernetesConfig | None = None
+    """Set exactly when the platform is kubernetes."""
 
 
 def _field(key: str) -> str:
@@ -99,6 +134,8 @@ def read_stack_config(component: str, resource: str) -> StackConfig:
         sim_prober_image=config.get("simProberImage") or DEFAULT_SIM_PROBER_IMAGE,
         sim_ingress_image=config.get("simIngressImage") or DEFAULT_SIM_INGRESS_IMAGE,
         eks_cluster=_eks_cluster(reader, config),
+        # Only a kubernetes stack reads a kubeconfig: sim and the clouds never look at ~/.kube.
+        kubernetes=_kubernetes(reader, config) if platform == Platform.KUBERNETES else None,
     )
 
 
@@ -126,3 +163,50 @@ def _eks_cluster(reader: ArgReader, config: pulumi.Config) -> EksClusterConfig |
     if not endpoint.startswith("https://"):
         raise reader.error(f"{field}.endpoint", endpoint, "the cluster's https:// API endpoint")
     return EksClusterConfig(cluster_name, endpoint, certificate)
+
+
+def _kubernetes(reader: ArgReader, config: pulumi.Config) -> KubernetesConfig:
+    kubeconfig = read_kubeconfig(
+        reader,
+        _field("kubeconfig"),
+        config.get("kubeconfig"),
+        _field("kubeContext"),
+        config.get("kubeContext"),
+    )
+    timeout = config.get("ingressTimeoutSeconds")
+    return KubernetesConfig(
+        kubeconfig=kubeconfig,
+        ingress_class=_dns_name(
+            reader, "ingressClass", "an IngressClass name (a DNS-1123 subdomain)", config
+        ),
+        public_host=_dns_name(reader, "publicHost", "a DNS domain such as 'apps.example.com'", config),
+        registry=_registry(reader, config.get("registry")),
+        ingress_timeout_seconds=(
+            DEFAULT_INGRESS_TIMEOUT_SECONDS
+            if timeout is None
+            else int(reader.number(_field("ingressTimeoutSeconds"), _as_number(timeout), 1, 3600))
+        ),
+    )
+
+
+def _dns_name(reader: ArgReader, key: str, what: str, config: pulumi.Config) -> str | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    allowed = f"{what}: lowercase letters, digits, '-' and '.', at most {DNS_SUBDOMAIN_MAX} characters"
+    if len(value) > DNS_SUBDOMAIN_MAX or not DNS_SUBDOMAIN.match(value):
+        raise reader.error(_field(key), value, allowed)
+    return value
+
+
+def _registry(reader: ArgReader, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not REGISTRY.match(value):
+        raise reader.error(
+            _field("registry"),
+            value,
+            "a registry host with an optional port and repository prefix, e.g. 'localhost:5001' or "
+            "'registry.example.com/team' (no scheme, no tag)",
+        )
+    return value

@@ -11,6 +11,7 @@ import pulumi
 import pytest
 
 from components.render.helm.chart import chart_values, write_chart
+from components.render.helm.ingress import alb_ingress
 from components.spec.workload import WorkloadSpec, parse_workload
 from tests.support.helm_tools import helm_template
 
@@ -173,10 +174,12 @@ def build_context(tmp_path_factory: pytest.TempPathFactory) -> str:
 def render_case(helm: str, build_context: str, case_id: str, out: Path) -> Rendered:
     case = chart_cases(build_context)[case_id]
     spec = parse_workload(case_id, case.raw)
-    chart = write_chart(spec, out)
+    chart = write_chart(spec, alb_ingress(spec), out)
     # What the Pulumi layer does: plain env as is, resolved Outputs split into plain and secret.
     env = {k: v for k, v in spec.env.items() if isinstance(v, str)} | case.resolved
-    values = chart_values(spec, case.image or str(spec.image_reference), env, case.secrets, args=case.args)
+    values = chart_values(
+        spec, alb_ingress(spec), case.image or str(spec.image_reference), env, case.secrets, args=case.args
+    )
     values_file = out / f"{spec.name}-install-values.json"
     values_file.write_text(json.dumps(values))
     return Rendered(spec, case, chart, values_file, helm_template(helm, chart, values_file))

@@ -59,3 +59,33 @@ def refused(program: Callable[[], Any], config: dict[str, str] | None = None) ->
         mocks.run(program)  # drains registrations already sent, then re-raises
     assert mocks.registered() == []
     return caught.value
+
+
+@dataclass
+class Graph:
+    """What a program registered: resources by name, with their providers and dependencies."""
+
+    registrations: dict[str, testing.Registration]
+
+    @property
+    def resources(self) -> dict[str, Registration]:
+        return {
+            name: Registration(r.type, r.name, r.parent, {**r.outputs, **r.inputs}, r.secret_inputs)
+            for name, r in self.registrations.items()
+        }
+
+    def __getitem__(self, name: str) -> Registration:
+        return self.resources[name]
+
+    def of_type(self, type_: str) -> dict[str, Registration]:
+        return {name: r for name, r in self.resources.items() if r.type == type_}
+
+    def provider_of(self, name: str) -> str | None:
+        """The name of the provider resource `name` was registered with."""
+        return self.registrations[name].provider
+
+    def dependencies_of(self, name: str) -> list[str]:
+        return self.registrations[name].dependencies
+
+    def is_secret(self, name: str, key: str) -> bool:
+        return key in self.registrations[name].secret_inputs

@@ -1,7 +1,5 @@
-"""Images on the cloud platforms: a registry reference as is, or a folder built and pushed to ECR.
-
-The tag is the same content hash the sim platform uses, so an unchanged folder is never rebuilt or
-pushed again, and tags are immutable in the repository.
+"""Images on the cloud platforms: a registry reference as is, or a folder built and pushed to ECR
+(components/platforms/pushed_image.py), whose tags are immutable in the repository.
 """
 
 import json
@@ -11,6 +9,7 @@ import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
 from components.platforms.aws.credentials import invoke_options
+from components.platforms.pushed_image import pushed_image
 from components.spec.build_context import BuildContext
 
 # Keep the last images a rollback may need; older ones are expired by ECR itself.
@@ -60,20 +59,17 @@ def registry_image(
     credentials = aws.ecr.get_authorization_token_output(
         registry_id=repository.registry_id, opts=invoke_options(parent)
     )
-    image = docker_build.Image(
-        f"{name}-image",
-        context={"location": str(build.path)},
-        dockerfile={"location": str(build.path / build.dockerfile)},
-        platforms=[platform],
-        push=True,
-        tags=[repository.repository_url.apply(lambda url: f"{url}:{build.tag}")],
+    return pushed_image(
+        parent,
+        name,
+        build,
+        repository.repository_url,
         registries=[
-            {
-                "address": repository.repository_url,
-                "username": credentials.user_name,
-                "password": credentials.password,
-            }
+            docker_build.RegistryArgs(
+                address=repository.repository_url,
+                username=credentials.user_name,
+                password=credentials.password,
+            )
         ],
-        opts=child,
+        platform=platform,
     )
-    return image.ref

@@ -53,7 +53,7 @@ MAX_VCPU = max(FARGATE_MEMORY_BY_VCPU)
 MAX_MEMORY = max(FARGATE_MEMORY_BY_VCPU[MAX_VCPU])
 
 
-def validate_workload(spec: WorkloadSpec) -> None:
+def validate_workload(spec: WorkloadSpec, config: StackConfig) -> None:
     """Refuse what ecs cannot run, before the Workload registers: a size beyond every Fargate task, a
     resource name AWS cannot name its roles after."""
     check_aws_resource_name(ArgReader(COMPONENT, spec.resource_name))

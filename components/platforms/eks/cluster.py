@@ -31,12 +31,11 @@ from components.platforms.eks.kubeconfig import ClusterEndpoint, kubeconfig
 from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
 from components.platforms.eks.load_balancer_controller import install_load_balancer_controller
 from components.platforms.eks.node_group import create_node_group
-from components.platforms.names import stack_label
+from components.platforms.kubernetes.cluster import stack_namespace
 from components.platforms.outputs import ClusterOutputs
 from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 
-NAMESPACE_MAX_LENGTH = 63
 CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group", "metrics_server")
 """Keys of `resources` that only a cluster made here fills; None for an existing cluster."""
 # The AWS Load Balancer Controller picks subnets by tag: `kubernetes.io/role/elb` for internet-facing
@@ -76,11 +75,6 @@ def create_cluster(
             resource=parent,
         )
     return _create(parent, name, spec, region)
-
-
-def _namespace_name() -> str:
-    """`<project>-<stack>` as a DNS-1123 label."""
-    return stack_label()[:NAMESPACE_MAX_LENGTH].rstrip("-")
 
 
 def _create(
@@ -144,7 +138,7 @@ def _fargate_profile(options: ClusterSpec) -> eks.FargateProfileArgs | None:
         return None
     # kube-system for CoreDNS, the load balancer controller and the metrics server; the stack's
     # namespace for its workloads; and those of other stacks sharing the cluster.
-    namespaces = (CONTROLLER_NAMESPACE, _namespace_name(), *options.fargate_namespaces)
+    namespaces = (CONTROLLER_NAMESPACE, stack_namespace(), *options.fargate_namespaces)
     return eks.FargateProfileArgs(
         selectors=[aws.eks.FargateProfileSelectorArgs(namespace=namespace) for namespace in namespaces]
     )
@@ -170,7 +164,7 @@ def _outputs(
 ) -> ClusterOutputs:
     namespace = k8s.core.v1.Namespace(
         f"{name}-namespace",
-        metadata={"name": _namespace_name(), "labels": NAMESPACE_LABELS},
+        metadata={"name": stack_namespace(), "labels": NAMESPACE_LABELS},
         opts=pulumi.ResourceOptions(parent=parent, provider=provider),
     )
     return ClusterOutputs(

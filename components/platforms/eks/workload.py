@@ -1,43 +1,29 @@
-"""The eks platform's Workload: a Helm chart written to disk, installed with `helm.v4.Chart`.
-
-The chart (components/render/helm/chart.py) goes to `.charts/<stack>/<name>` under the program's
-folder: the same spec always writes the same bytes, and a person can `helm template` it. Everything
-known only at deploy time (the image pushed to ECR, Output env values and args, secrets) reaches
-the chart as install values, never as a file.
-
-`helm.v4.Chart` rather than `helm.v3.Release`: the chart's objects become Pulumi resources with
-Pulumi's await logic, so `pulumi up` returns only once the Deployment has rolled out with ready
-pods and the Ingress has its ALB host name; a workload that never becomes ready fails the update
-with the pods' reasons, and `public_url` is known at the end of the first update. A Release waits
-for pods but not for the Ingress's load balancer, so its URL would have to be read in a race.
+"""The eks platform's Workload: the shared Helm chart (components/platforms/kubernetes/chart.py)
+with the AWS Load Balancer Controller's Ingress, and a folder's image pushed to ECR.
 
 `WorkloadOutputs.resources` keys (escape hatches, documented in the README):
   "chart": the `kubernetes.helm.v4.Chart`; its `resources` output lists the Kubernetes objects.
   "ingress": `Output` of the chart's `kubernetes.networking.v1.Ingress` (public workloads), whose
       status holds the ALB's host name, e.g. for the DNS record of a custom domain; None otherwise.
+  "namespace": the namespace's name.
 """
 
-import asyncio
-from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.platforms.aws.registry_image import registry_image
+from components.platforms.kubernetes.chart import (
+    ingress_address,
+    install_chart,
+    warn_without_metrics_server,
+)
 from components.platforms.outputs import WorkloadOutputs
-from components.render.helm.chart import chart_values, internal_url, write_chart
+from components.render.helm.ingress import alb_ingress
 from components.spec.errors import InvalidArgumentError
 from components.spec.stack_config import StackConfig
 from components.spec.workload import COMPONENT, WorkloadSpec
-
-CHARTS_FOLDER = ".charts"
-DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-SECRET_ARGS_RULE = (
-    "plain values on eks (a Deployment's args are stored in plain text in the state); "
-    "pass a secret as an `env` value, which goes to a Kubernetes Secret"
-)
 
 
 def deploy_workload(
@@ -47,30 +33,23 @@ def deploy_workload(
     namespace: pulumi.Output[str] = cluster.resources["namespace"].metadata.name
     controller: pulumi.Resource | None = cluster.resources["load_balancer_controller"]
     _check_cluster(spec, cluster)
-    chart_dir = write_chart(spec, Path.cwd() / CHARTS_FOLDER / pulumi.get_stack())
     image = registry_image(parent, spec.resource_name, spec.image_reference, spec.build)
-    chart = k8s.helm.v4.Chart(
-        f"{spec.resource_name}-chart",
-        chart=str(chart_dir),
-        name=spec.name,
-        namespace=namespace,
-        values=pulumi.Output.all(image, _split_env(spec.env), _plain_args(spec)).apply(
-            lambda resolved: chart_values(spec, resolved[0], *resolved[1], args=resolved[2])
-        ),
+    installed = install_chart(
+        parent,
+        spec,
+        alb_ingress(spec),
+        image,
+        provider,
+        namespace,
         # The controller's webhooks must answer before a Service or an Ingress can be created.
-        opts=pulumi.ResourceOptions(
-            parent=parent,
-            provider=provider,
-            depends_on=[controller] if controller else [],
-            transforms=[hpa_owns_replicas] if spec.scaling else None,
-        ),
+        depends_on=[controller] if controller else [],
     )
-    ingress = _ingress(chart) if spec.public else None
+    ingress = installed.ingress
     return WorkloadOutputs(
         image_ref=image,
-        internal_url=namespace.apply(lambda name: internal_url(spec, name) or "") if spec.port else None,
+        internal_url=installed.internal_url,
         public_url=_public_url(spec, ingress) if ingress else None,
-        resources={"chart": chart, "ingress": ingress, "namespace": namespace},
+        resources={"chart": installed.chart, "ingress": ingress, "namespace": namespace},
     )
 
 
@@ -88,66 +67,8 @@ def _check_cluster(spec: WorkloadSpec, cluster: Any) -> None:
             "false on a Cluster with load_balancer_controller false (no controller gives its Ingress an "
             "ALB); set load_balancer_controller true on the cluster",
         )
-    if spec.scaling and cluster.resources.get("metrics_server") is None:
-        pulumi.log.warn(
-            f"Workload '{spec.resource_name}' scales with a HorizontalPodAutoscaler, which reads pod CPU "
-            "from a metrics server: the existing cluster must run one (e.g. EKS's metrics-server add-on), "
-            "or the workload stays at min_instances.",
-        )
-
-
-def hpa_owns_replicas(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
-    """With an HPA the chart's Deployment has no `replicas`; keep the count it had, so adding
-    `scaling` to a running workload does not reset it to 1 (the field's default) before the HPA acts."""
-    if args.type_ != DEPLOYMENT:
-        return None
-    return pulumi.ResourceTransformResult(
-        args.props,
-        pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(ignore_changes=["spec.replicas"])),
-    )
-
-
-def _plain_args(spec: WorkloadSpec) -> pulumi.Output[list[str]]:
-    """The args resolved; a secret one is refused (the chart's Deployment keeps args in plain text)."""
-    args = [pulumi.Output.from_input(arg) for arg in spec.args]
-
-    async def check(resolved: list[str]) -> list[str]:
-        secret = await asyncio.gather(*(arg.is_secret() for arg in args))
-        for index, is_secret in enumerate(secret):
-            if is_secret:
-                raise InvalidArgumentError(
-                    COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
-                )
-        return resolved
-
-    return pulumi.Output.all(*args).apply(check)
-
-
-def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict[str, str], dict[str, str]]]:
-    """The env values resolved, as (plain, secret): secret ones go to a Kubernetes Secret, never to
-    the pod spec. A value counts as secret exactly when its Output is: another workload's URL stays a
-    plain variable, as it is on sim."""
-    values = {key: pulumi.Output.from_input(value) for key, value in env.items()}
-
-    async def split(resolved: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-        secret = await asyncio.gather(*(value.is_secret() for value in values.values()))
-        plain_env: dict[str, str] = {}
-        secret_env: dict[str, str] = {}
-        for key, value, is_secret in zip(values, resolved, secret, strict=True):
-            (secret_env if is_secret else plain_env)[key] = value
-        return plain_env, secret_env
-
-    return pulumi.Output.all(*values.values()).apply(split)
-
-
-def _ingress(chart: k8s.helm.v4.Chart) -> pulumi.Output[k8s.networking.v1.Ingress]:
-    def find(objects: Sequence[Any] | None) -> k8s.networking.v1.Ingress:
-        for obj in objects or []:
-            if isinstance(obj, k8s.networking.v1.Ingress):
-                return obj
-        raise RuntimeError("the chart of a public workload rendered no Ingress")
-
-    return chart.resources.apply(find)
+    if cluster.resources.get("metrics_server") is None:
+        warn_without_metrics_server(spec)
 
 
 def _public_url(spec: WorkloadSpec, ingress: pulumi.Output[k8s.networking.v1.Ingress]) -> pulumi.Output[str]:
@@ -156,6 +77,4 @@ def _public_url(spec: WorkloadSpec, ingress: pulumi.Output[k8s.networking.v1.Ing
         # (once the host's DNS record points at the ALB's host name).
         host = spec.domain.host
         return ingress.apply(lambda _: f"https://{host}")
-    return ingress.apply(lambda obj: obj.status.load_balancer.ingress[0].hostname).apply(
-        lambda host: f"http://{host}"
-    )
+    return ingress_address(spec, ingress).apply(lambda host: f"http://{host}")

@@ -1,9 +1,11 @@
-"""Render a validated `WorkloadSpec` as a Helm chart for EKS: pure functions, no Pulumi calls.
+"""Render a validated `WorkloadSpec` as a Helm chart for Kubernetes: pure functions, no Pulumi calls.
 
-The templates are the same for every workload; what a spec decides lives in values.yaml, so the
-chart is an ordinary one a person can `helm template` or `helm install` as it is, and the Pulumi
-layer installs it with `chart_values(...)`: the plain values it resolved from the spec's Outputs
-(image pushed to ECR, other workloads' URLs, secrets). Secrets thus reach the cluster only through
+The templates are the same for every workload and every platform (eks, kubernetes); what a spec
+decides lives in values.yaml, and what a platform decides (its ingress controller's class and
+annotations, the public host: `IngressValues`, see ingress.py) too. The chart is an ordinary one a
+person can `helm template` or `helm install` as it is, and the Pulumi layer installs it with
+`chart_values(...)`: the plain values it resolved from the spec's Outputs (the image pushed, other
+workloads' URLs, secrets). Secrets thus reach the cluster only through
 a Kubernetes Secret read by `secretKeyRef`, never through a file written here.
 
 Security context, decided per field for arbitrary public images (nginx, postgres, http-echo, ...):
@@ -26,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from components.render.helm.ingress import IngressValues
 from components.spec.workload import Resources, WorkloadSpec
 
 # The Kubernetes version the eks Cluster creates and charts are checked against: one EKS offers in
@@ -191,26 +194,15 @@ apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   {{- include "workload.metadata" . | nindent 2 }}
+  {{- with .Values.ingress.annotations }}
   annotations:
-    alb.ingress.kubernetes.io/scheme: internet-facing
-    {{- /* Pod IPs as targets: no NodePort, and the ALB health-checks the pods themselves. */}}
-    alb.ingress.kubernetes.io/target-type: ip
-    {{- /* Wing always checks "/"; a workload with a readiness path is checked where it is ready. */}}
-    alb.ingress.kubernetes.io/healthcheck-path: {{ .Values.readiness | default "/" | toJson }}
-    {{- /* Kubernetes' httpGet probe counts 200-399 as success; the controller's default is 200 only. */}}
-    alb.ingress.kubernetes.io/success-codes: "200-399"
-    {{- if .Values.ingress.tls }}
-    alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'
-    alb.ingress.kubernetes.io/ssl-redirect: "443"
-    {{- /* Without an ARN the controller finds the ACM certificate by the rule's host. */}}
-    {{- with .Values.ingress.certificateArn }}
-    alb.ingress.kubernetes.io/certificate-arn: {{ . | toJson }}
-    {{- end }}
-    {{- else }}
-    alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}]'
-    {{- end }}
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 spec:
-  ingressClassName: alb
+  {{- /* Without a class name the cluster's default IngressClass takes the Ingress. */}}
+  {{- with .Values.ingress.className }}
+  ingressClassName: {{ . | toJson }}
+  {{- end }}
   rules:
     - http:
         paths:
@@ -291,14 +283,14 @@ _TEMPLATES = {
 }
 
 
-def chart_files(spec: WorkloadSpec) -> dict[str, str]:
+def chart_files(spec: WorkloadSpec, ingress: IngressValues) -> dict[str, str]:
     """The chart's files, relative path -> text, with values.yaml holding the spec's defaults.
 
     Env values and args that are Outputs cannot be known here: values.yaml leaves them out and its
     header names them, so a person installing by hand knows what to pass.
     """
     plain_args = [str(arg) for arg in spec.args] if spec.args_known else []
-    values = _values(spec, _default_image(spec), spec.plain_env, {}, plain_args)
+    values = _values(spec, ingress, _default_image(spec), spec.plain_env, {}, plain_args)
     return {
         "Chart.yaml": _dump(_chart_metadata(spec)),
         "values.yaml": _values_header(spec) + _dump(values),
@@ -308,6 +300,7 @@ def chart_files(spec: WorkloadSpec) -> dict[str, str]:
 
 def chart_values(
     spec: WorkloadSpec,
+    ingress: IngressValues,
     image: str,
     env: Mapping[str, str],
     secret_env: Mapping[str, str],
@@ -331,7 +324,7 @@ def chart_values(
         if not spec.args_known:
             raise ValueError("the workload's args contain Outputs: pass their resolved values as `args`")
         args = [str(a) for a in spec.args]
-    return _values(spec, image, dict(env), dict(secret_env), list(args))
+    return _values(spec, ingress, image, dict(env), dict(secret_env), list(args))
 
 
 def internal_url(spec: WorkloadSpec, namespace: str) -> str | None:
@@ -341,10 +334,10 @@ def internal_url(spec: WorkloadSpec, namespace: str) -> str | None:
     return f"http://{spec.name}.{namespace}.svc.cluster.local:{spec.port}"
 
 
-def write_chart(spec: WorkloadSpec, root: Path) -> Path:
-    """Write the chart to root/<name>/ and return that folder; the same spec gives the same bytes."""
+def write_chart(spec: WorkloadSpec, ingress: IngressValues, root: Path) -> Path:
+    """Write the chart to root/<name>/ and return that folder; the same input gives the same bytes."""
     chart_dir = root / spec.name
-    for relative, text in sorted(chart_files(spec).items()):
+    for relative, text in sorted(chart_files(spec, ingress).items()):
         path = chart_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
@@ -386,7 +379,12 @@ def _app_version(spec: WorkloadSpec) -> str:
 
 
 def _values(
-    spec: WorkloadSpec, image: str, env: dict[str, str], secret_env: dict[str, str], args: list[str]
+    spec: WorkloadSpec,
+    ingress: IngressValues,
+    image: str,
+    env: dict[str, str],
+    secret_env: dict[str, str],
+    args: list[str],
 ) -> dict[str, Any]:
     resources = spec.resources or DEFAULT_RESOURCES
     cpu = resources.cpu if resources.cpu is not None else DEFAULT_RESOURCES.cpu
@@ -396,7 +394,6 @@ def _values(
     capacity = {"cpu": f"{max(1, round(cpu * 1000))}m", "memory": f"{memory}Mi"}
     scaling = spec.scaling
     min_replicas = scaling.min_instances if scaling else spec.replicas
-    domain = spec.domain
     return {
         "image": image,
         # The registry is asked for the tag's digest at each pod start, so a moved tag (latest) is
@@ -417,9 +414,9 @@ def _values(
         },
         "ingress": {
             "enabled": spec.public,
-            "host": domain.host if domain else "",
-            "tls": domain is not None,
-            "certificateArn": (domain.certificate_arn or "") if domain else "",
+            "className": ingress.class_name or "",
+            "annotations": dict(ingress.annotations),
+            "host": ingress.host or "",
         },
         "autoscaling": {
             "enabled": scaling is not None,

@@ -16,6 +16,7 @@ from components import InvalidArgumentError, Workload
 from components.platforms import validate_workload_on
 from components.platforms.ecs.workload import validate_workload
 from components.spec.platform import Platform
+from components.spec.stack_config import StackConfig
 from components.spec.workload import parse_workload
 from tests.support import ROOT
 from tests.support.aws_models import strict
@@ -27,6 +28,7 @@ from tests.support.ecs_mocks import (
     run_ecs,
 )
 
+ECS = StackConfig(Platform.ECS)
 SERVICE = "aws:ecs/service:Service"
 
 
@@ -211,7 +213,7 @@ def test_validate_workload_lists_the_fargate_memory_for_the_cpu(
 ) -> None:
     spec = parse_workload("huge", {"image": "nginx:1.27", "resources": resources})
     with pytest.raises(InvalidArgumentError) as raised:
-        validate_workload(spec)
+        validate_workload(spec, ECS)
     assert (raised.value.component, raised.value.field) == ("Workload", "resources")
     assert str(raised.value) == (
         f'Workload "huge": field "resources" got {got} (dict); allowed: at most 16 vCPU and 122880 MiB'
@@ -222,11 +224,11 @@ def test_validate_workload_lists_the_fargate_memory_for_the_cpu(
 def test_only_ecs_validates_the_fargate_size() -> None:
     spec = parse_workload("big", {"image": "nginx:1.27", "resources": {"cpu": 32}})
     for platform in (Platform.SIM, Platform.EKS):
-        validate_workload_on(platform, spec)  # other platforms have no such limit here
+        validate_workload_on(StackConfig(platform), spec)  # other platforms have no such limit here
     with pytest.raises(InvalidArgumentError, match="at most 16 vCPU"):
-        validate_workload_on(Platform.ECS, spec)
+        validate_workload_on(ECS, spec)
     validate_workload(
-        parse_workload("fine", {"image": "nginx:1.27", "resources": {"cpu": 16, "memory": 122880}})
+        parse_workload("fine", {"image": "nginx:1.27", "resources": {"cpu": 16, "memory": 122880}}), ECS
     )
 
 

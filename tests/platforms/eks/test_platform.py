@@ -10,7 +10,6 @@ import json
 import runpy
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from components.platforms.eks.load_balancer_controller import POLICY_FILE
 from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from tests.support import ROOT
 from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
-from tests.support.pulumi_mocks import Registration, by_name
+from tests.support.pulumi_mocks import Graph, Registration, by_name
 
 __all__ = ["helm"]  # the fixture, imported so pytest finds it
 
@@ -51,36 +50,6 @@ IAM_PREFIX_SERVICES = {
     "wafv2": ("wafv2",),
     "shield": ("shield",),
 }
-
-
-@dataclass
-class Graph:
-    """What a program registered: resources by name, with their providers and dependencies."""
-
-    registrations: dict[str, testing.Registration]
-
-    @property
-    def resources(self) -> dict[str, Registration]:
-        return {
-            name: Registration(r.type, r.name, r.parent, {**r.outputs, **r.inputs}, r.secret_inputs)
-            for name, r in self.registrations.items()
-        }
-
-    def __getitem__(self, name: str) -> Registration:
-        return self.resources[name]
-
-    def of_type(self, type_: str) -> dict[str, Registration]:
-        return {name: r for name, r in self.resources.items() if r.type == type_}
-
-    def provider_of(self, name: str) -> str | None:
-        """The name of the provider resource `name` was registered with."""
-        return self.registrations[name].provider
-
-    def dependencies_of(self, name: str) -> list[str]:
-        return self.registrations[name].dependencies
-
-    def is_secret(self, name: str, key: str) -> bool:
-        return key in self.registrations[name].secret_inputs
 
 
 Run = Callable[..., Graph]
@@ -722,7 +691,7 @@ def test_a_secret_arg_is_refused_on_eks(run: Run) -> None:
 def test_adding_scaling_keeps_the_running_replica_count(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     import pulumi_kubernetes as k8s
 
-    from components.platforms.eks.workload import hpa_owns_replicas
+    from components.platforms.kubernetes.chart import hpa_owns_replicas
 
     def transform(type_: str) -> pulumi.ResourceTransformResult | None:
         args = pulumi.ResourceTransformArgs(

@@ -23,6 +23,7 @@ from components.render.helm.chart import (
     internal_url,
     write_chart,
 )
+from components.render.helm.ingress import alb_ingress
 from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from components.spec.workload import parse_workload
 from tests.support.helm_cases import CASE_IDS, DIGEST, Rendered, build_context, chart_cases, render_case
@@ -332,8 +333,9 @@ def test_ingress_for_the_aws_load_balancer_controller(rendered: Rendered) -> Non
 def test_write_chart_is_deterministic(case_id: str, build_context: str, tmp_path: Path) -> None:
     raw = chart_cases(build_context)[case_id].raw
     # Two separate parses, as two `pulumi up` runs would make.
-    first = write_chart(parse_workload(case_id, raw), tmp_path / "first")
-    second = write_chart(parse_workload(case_id, raw), tmp_path / "second")
+    spec = parse_workload(case_id, raw)
+    first = write_chart(spec, alb_ingress(spec), tmp_path / "first")
+    second = write_chart(parse_workload(case_id, raw), alb_ingress(spec), tmp_path / "second")
 
     def files(root: Path) -> dict[str, bytes]:
         return {
@@ -360,8 +362,10 @@ def test_values_are_never_evaluated_as_templates(helm: str, tmp_path: Path) -> N
         "app", {"image": "nginx:1.27", "env": {"A": "{{ .Release.Name }}"}, "args": ['{{ fail "x" }}']}
     )
     values_file = tmp_path / "values.json"
-    values_file.write_text(json.dumps(chart_values(spec, "nginx:1.27", {"A": "{{ .Release.Name }}"}, {})))
-    [deployment] = helm_template(helm, write_chart(spec, tmp_path), values_file)
+    values_file.write_text(
+        json.dumps(chart_values(spec, alb_ingress(spec), "nginx:1.27", {"A": "{{ .Release.Name }}"}, {}))
+    )
+    [deployment] = helm_template(helm, write_chart(spec, alb_ingress(spec), tmp_path), values_file)
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     assert container["env"] == [{"name": "A", "value": "{{ .Release.Name }}"}]
     assert container["args"] == ['{{ fail "x" }}']
@@ -369,7 +373,7 @@ def test_values_are_never_evaluated_as_templates(helm: str, tmp_path: Path) -> N
 
 def test_chart_metadata(build_context: str) -> None:
     spec = parse_workload("seed-hello", chart_cases(build_context)["seed-hello"].raw)
-    chart = yaml.safe_load(chart_files(spec)["Chart.yaml"])
+    chart = yaml.safe_load(chart_files(spec, alb_ingress(spec))["Chart.yaml"])
     assert chart["apiVersion"] == "v2"
     assert chart["name"] == "seed-hello"
     assert chart["appVersion"] == "latest"
@@ -378,7 +382,7 @@ def test_chart_metadata(build_context: str) -> None:
 
 def test_values_yaml_names_the_values_that_come_from_outputs(build_context: str) -> None:
     spec = parse_workload("backend", chart_cases(build_context)["seed-backend-env"].raw)
-    text = chart_files(spec)["values.yaml"]
+    text = chart_files(spec, alb_ingress(spec))["values.yaml"]
     values = yaml.safe_load(text)
     assert values["env"] == {"MODE": "prod"}
     assert values["args"] == []
@@ -389,7 +393,7 @@ def test_values_yaml_names_the_values_that_come_from_outputs(build_context: str)
 
 def test_long_tags_fit_the_version_label() -> None:
     spec = parse_workload("app", {"image": "example.com/app:" + "v1.2.3-" + "x" * 120 + "-", "port": 80})
-    version = yaml.safe_load(chart_files(spec)["Chart.yaml"])["appVersion"]
+    version = yaml.safe_load(chart_files(spec, alb_ingress(spec))["Chart.yaml"])["appVersion"]
     assert LABEL_VALUE.match(version) and 0 < len(version) <= 63
 
 
@@ -415,7 +419,7 @@ def test_chart_values_rejects_inconsistent_input(
         },
     )
     with pytest.raises(ValueError, match=message):
-        chart_values(spec, "nginx:1.27", env, secret_env, args=args)
+        chart_values(spec, alb_ingress(spec), "nginx:1.27", env, secret_env, args=args)
 
 
 def test_internal_url_without_port_is_none() -> None:

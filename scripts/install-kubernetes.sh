@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Build the Kubernetes tools of the real-cluster tests from the Go module proxy into the user-level
+# tool cache (scripts/tool-cache.sh), keyed by version, so a second run costs nothing:
+#
+#   scripts/install-kubernetes.sh control-plane [--path]
+#       kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok (tools/kubernetes),
+#       in ONE `go build` so the packages they share compile once (cold: ~20 min on 2 busy cores)
+#   scripts/install-kubernetes.sh provider [--path]
+#       the pulumi-kubernetes provider plugin, pulumi-resource-kubernetes (tools/pulumi-kubernetes;
+#       cold: ~45 min on 2 busy cores). No registry serves a prebuilt one: PyPI's and npm's
+#       pulumi-kubernetes packages are SDKs whose plugin comes from a download site unreachable here.
+#
+# Prints the folder holding the binaries last; `--path` only prints it, building nothing. Versions
+# are pinned by the wrapper modules' go.mod. Builds run under `nice -n 19`: the machine is shared.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$(bash "$ROOT/scripts/tool-cache.sh")"
+part="${1:-}"
+
+required_version() {
+  # $1: a wrapper module folder under tools/; $2: a module path it requires
+  sed -n "s|^\(require \)\{0,1\}[[:space:]]*$2 \(v[^ ]*\).*|\2|p" "$ROOT/tools/$1/go.mod"
+}
+
+case "$part" in
+  control-plane)
+    KUBERNETES="$(required_version kubernetes k8s.io/kubernetes)"
+    ETCD="$(required_version kubernetes go.etcd.io/etcd/server/v3)"
+    KWOK="$(required_version kubernetes sigs.k8s.io/kwok)"
+    BIN_DIR="$CACHE/kubernetes/$KUBERNETES-etcd-$ETCD-kwok-$KWOK"
+    BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+    ;;
+  provider)
+    PROVIDER="$(required_version pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)"
+    BIN_DIR="$CACHE/pulumi-kubernetes/$PROVIDER"
+    BINARIES=(pulumi-resource-kubernetes)
+    ;;
+  *) echo "usage: install-kubernetes.sh control-plane|provider [--path]" >&2; exit 2 ;;
+esac
+[[ "${2:-}" == "--path" ]] && { echo "$BIN_DIR"; exit 0; }
+
+built() {
+  local binary
+  for binary in "${BINARIES[@]}"; do [[ -x "$BIN_DIR/$binary" ]] || return 1; done
+}
+
+go_build() {
+  # $1: the wrapper module; the rest: `go build` arguments. Static binaries, like upstream's.
+  local module="$1"; shift
+  (cd "$ROOT/tools/$module" && CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 19 go build -trimpath "$@")
+}
+
+build_control_plane() {
+  # The version stamps make the API server report v1.37.x (clients, the pulumi-kubernetes provider
+  # among them, read it) instead of v0.0.0-master.
+  local minor="${KUBERNETES#v1.}"; minor="${minor%%.*}"
+  local stamp="k8s.io/component-base/version"
+  go_build kubernetes -ldflags "-s -w -X $stamp.gitVersion=$KUBERNETES -X $stamp.gitMajor=1 -X $stamp.gitMinor=$minor" \
+    -o "$1/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler ./etcd sigs.k8s.io/kwok/cmd/kwok
+}
+
+build_provider() {
+  # Upstream's main embeds files its `go generate` writes; the module ships their sources.
+  local upstream main="$ROOT/tools/pulumi-kubernetes/provider"
+  upstream="$(cd "$ROOT/tools/pulumi-kubernetes" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+  install -m 0644 "$upstream/cmd/pulumi-resource-kubernetes/schema.json" "$main/schema-embed.json"
+  install -m 0644 "$upstream/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$main/terraform-mapping-embed.json"
+  go_build pulumi-kubernetes -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PROVIDER" \
+    -o "$1/pulumi-resource-kubernetes" ./provider
+}
+
+if ! built; then
+  command -v go >/dev/null || { echo "install-kubernetes.sh: 'go' is not on PATH (Go >= 1.26 is needed)" >&2; exit 1; }
+  (
+    flock 9
+    built && exit 0
+    echo "install-kubernetes.sh: building ${BINARIES[*]} into $BIN_DIR" >&2
+    tmp="$BIN_DIR.tmp.$$"
+    rm -rf "$tmp"; mkdir -p "$tmp"
+    start=$SECONDS
+    "build_${part/-/_}" "$tmp"
+    echo "install-kubernetes.sh: built ${BINARIES[*]} in $((SECONDS - start)) s" >&2
+    rm -rf "$BIN_DIR"; mv "$tmp" "$BIN_DIR"
+  ) 9>"$CACHE/.kubernetes-$part.lock"
+fi
+echo "$BIN_DIR"
