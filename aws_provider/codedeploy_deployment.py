@@ -12,8 +12,9 @@ records.
 
 Whether to deploy is decided against the service itself: the task definition and network its
 PRIMARY task set runs (describe-services). On the stack's first `pulumi up` ECS has just created the
-service with that very task definition and network, so nothing is deployed; when the resource is added to an older service,
-or an update failed half-way, the service is brought to the declared revision.
+service with that very task definition and network, so nothing is deployed; when the resource is
+added to an older service, or an update failed half-way, the service is brought to the declared
+revision.
 
 A deployment already running for the group (a `pulumi up` interrupted by Ctrl-C or a CI timeout,
 then run again) is attached to and waited for instead of a second CreateDeployment, which CodeDeploy
