@@ -484,6 +484,7 @@ def use_mocks(
     `config` (keys with their namespace, e.g. {"containers:readinessTimeoutSeconds": "5"}).
 
     Call it before the program creates resources (in a fixture, or at the top of a test module)."""
+    _drop_previous_runs()
     mocks = mocks or Mocks(region=(config or {}).get("aws:region", REGION))
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
@@ -495,3 +496,14 @@ def use_mocks(
     pulumi.runtime.set_all_config(all_config)
     settings.SETTINGS.callbacks = cast(Any, monitor.callbacks)
     return mocks
+
+
+def _drop_previous_runs() -> None:
+    """Forget the Outputs earlier programs left pending: the runtime keeps them in its settings across
+    runs and awaits them at the end of the next one, where an Output of a failed run (a value a
+    refused resource still waits for) would fail that run with the earlier run's error."""
+    with settings.SETTINGS.lock:
+        leftovers = list(settings.SETTINGS.outputs)
+        settings.SETTINGS.outputs.clear()
+    for task in leftovers:
+        task.cancel()

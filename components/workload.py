@@ -80,8 +80,7 @@ class WorkloadArgs(TypedDict):
 
 
 class Workload(pulumi.ComponentResource):
-    """A containerized service: local Docker on sim, a Helm chart on eks and kubernetes, an ECS service
-    on ecs."""
+    """A containerized service: local Docker on sim, a Helm release on eks, an ECS service on ecs."""
 
     public_url: pulumi.Output[str | None]
     """URL reachable from outside (on sim: http://127.0.0.1:PORT); None unless public."""

@@ -15,6 +15,7 @@ from components import (
     Cluster,
     ContainerWorkload,
     HttpApiGateway,
+    InvalidArgumentError,
     NetworkLoadBalancer,
     Workload,
     testing,
@@ -158,3 +159,23 @@ def test_the_users_example_passes_its_own_tests() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 passed" in result.stdout
+
+
+def test_an_output_a_failed_run_left_pending_never_fails_the_next_run(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    failing = testing.use_mocks("sim")
+
+    def refused() -> None:
+        worker = Workload("worker", {"image": "busybox"})  # no port: its internal_url resolves to None
+        Workload("web", {"image": "busybox", "port": 80, "env": {"WORKER_URL": worker.internal_url}})
+
+    with pytest.raises(InvalidArgumentError):
+        failing.run(refused)
+    mocks = testing.use_mocks("eks")
+    found: dict[str, Any] = {}
+    mocks.run(
+        lambda: found.setdefault("web", Workload("web", {"image": "nginx", "port": 80, "public": True}))
+    )
+    assert value(found["web"].public_url) == f"http://{testing.ALB_HOSTNAME}"
