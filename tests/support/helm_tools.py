@@ -1,6 +1,7 @@
 """The real offline validators of Helm charts: the helm CLI (built by scripts/install-helm.sh) and
 kubernetes-validate's Kubernetes schemas. Shared by the chart tests and the eks platform tests."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -62,3 +63,20 @@ def validate_strictly(obj: dict[str, Any], version: str = DEFAULT_KUBERNETES_VER
     """Validate against the schemas of exactly `version` (kubernetes-validate silently falls back)."""
     used = kubernetes_validate.validate(obj, version, strict=True)
     assert used == version, f"{obj['kind']} validated against {used}, not {version}"
+
+
+def installed_objects(
+    helm: str, chart: dict[str, Any], folder: Path, lint: bool = True
+) -> list[dict[str, Any]]:
+    """The objects a platform's `helm.v4.Chart` registration (its inputs: chart, name, namespace,
+    values) would install: `helm lint --strict` with those values, `helm template`, and every object
+    validated strictly against the Kubernetes schemas."""
+    values_file = folder / "install-values.json"
+    values_file.write_text(json.dumps(chart["values"]))
+    helm_lint(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
+    objects = helm_template(
+        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
+    )
+    for obj in objects:
+        validate_strictly(obj)
+    return objects

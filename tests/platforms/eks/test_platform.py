@@ -23,7 +23,7 @@ from components.cluster import default_cluster
 from components.platforms.eks.load_balancer_controller import POLICY_FILE
 from components.spec.cluster import DEFAULT_KUBERNETES_VERSION
 from tests.support import ROOT
-from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
+from tests.support.helm_tools import helm, helm_template, installed_objects, validate_strictly
 from tests.support.pulumi_mocks import Graph, Registration, by_name
 
 __all__ = ["helm"]  # the fixture, imported so pytest finds it
@@ -520,14 +520,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         )
     )
     chart = graph["web-chart"].inputs
-    values_file = tmp_path / "install-values.json"
-    values_file.write_text(json.dumps(chart["values"]))
-    helm_lint(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
-    objects = helm_template(
-        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
-    )
-    for obj in objects:
-        validate_strictly(obj)
+    objects = installed_objects(helm, chart, tmp_path)
     kinds = sorted(obj["kind"] for obj in objects)
     assert kinds == [
         "Deployment",

@@ -2,7 +2,6 @@
 Workloads on a cluster named by a kubeconfig, and the chart a Workload installs, checked by the real
 helm CLI and the Kubernetes schemas."""
 
-import json
 import runpy
 import shutil
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from components import (
 )
 from components.cluster import default_cluster
 from tests.support import ROOT
-from tests.support.helm_tools import helm, helm_lint, helm_template, validate_strictly
+from tests.support.helm_tools import helm, installed_objects
 from tests.support.pulumi_mocks import Graph, by_name
 
 __all__ = ["helm"]  # the fixture, imported so pytest finds it
@@ -330,14 +329,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         {"containers:ingressClass": "nginx", "containers:publicHost": "127.0.0.1.nip.io"},
     )
     chart = graph["web-chart"].inputs
-    values_file = tmp_path / "install-values.json"
-    values_file.write_text(json.dumps(chart["values"]))
-    helm_lint(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
-    objects = helm_template(
-        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
-    )
-    for obj in objects:
-        validate_strictly(obj)
+    objects = installed_objects(helm, chart, tmp_path)
     by_kind = {obj["kind"]: obj for obj in objects}
     assert sorted(by_kind) == [
         "Deployment",
@@ -362,12 +354,9 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
 
 def test_without_an_ingress_class_the_ingress_names_none(run: Run, helm: str, tmp_path: Path) -> None:
     graph = run(lambda: Workload("web", {"image": "nginx:1.27", "port": 80, "public": True}))
-    chart = graph["web-chart"].inputs
-    values_file = tmp_path / "values.json"
-    values_file.write_text(json.dumps(chart["values"]))
-    objects = helm_template(helm, Path(chart["chart"]), values_file, namespace=chart["namespace"])
-    [ingress] = [obj for obj in objects if obj["kind"] == "Ingress"]
-    validate_strictly(ingress)
+    [ingress] = [
+        o for o in installed_objects(helm, graph["web-chart"].inputs, tmp_path) if o["kind"] == "Ingress"
+    ]
     assert "ingressClassName" not in ingress["spec"]  # the cluster's default IngressClass takes it
     assert "host" not in ingress["spec"]["rules"][0]
 
