@@ -499,11 +499,10 @@ def use_mocks(
 
 
 def _drop_previous_runs() -> None:
-    """Forget the Outputs earlier programs left pending: the runtime keeps them in its settings across
-    runs and awaits them at the end of the next one, where an Output of a failed run (a value a
-    refused resource still waits for) would fail that run with the earlier run's error."""
+    """Forget the finished Outputs earlier programs left behind: the runtime keeps them in its settings
+    across runs and awaits them at the end of the next one, where one that failed (a value a refused
+    resource was still computing) would fail that run with the earlier run's error. Pending ones stay:
+    a test may make Outputs (e.g. secrets) before it starts the mocks."""
     with settings.SETTINGS.lock:
-        leftovers = list(settings.SETTINGS.outputs)
-        settings.SETTINGS.outputs.clear()
-    for task in leftovers:
-        task.cancel()
+        finished = {task for task in settings.SETTINGS.outputs if task.done()}
+        settings.SETTINGS.outputs.difference_update(finished)

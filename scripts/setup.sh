@@ -2,7 +2,7 @@
 # Make this machine able to run the project, on a fresh machine that reaches only package
 # registries (see ../shared/TOOLCHAIN.md). Idempotent and quiet when everything is already there.
 #
-#   scripts/setup.sh [PART...]     parts: python docker pulumi images test-tools yaml go (default: the first four)
+#   scripts/setup.sh [PART...]     parts: python docker pulumi images test-tools yaml go kubernetes (default: the first four)
 #
 #   python      .venv with requirements.txt and this package (editable)
 #   docker      a Docker engine (Debian's docker.io, started when none answers)
@@ -11,6 +11,8 @@
 #   test-tools  what only the tests need (helm, checkov)
 #   yaml        the Pulumi YAML language host (examples/yaml, the component provider's tests)
 #   go          the Pulumi Go language host (examples/go; Go programs also need `go` on PATH)
+#   kubernetes  the local control plane and the pulumi-kubernetes plugin (scripts/install-kubernetes.sh),
+#               and kubectl: what `make test-kubernetes` needs (cold: about an hour on 2 busy cores)
 #
 # Tool builds are cached by tool and version in a user-level cache shared by every clone
 # (scripts/tool-cache.sh). Always writes `source`-able settings to .tools/env.sh.
@@ -168,8 +170,13 @@ for part in "${parts[@]}"; do
     pulumi) locked pulumi setup_pulumi && locked language-host setup_language_host ;;
     yaml) bash "$ROOT/scripts/install-pulumi-yaml.sh" >/dev/null ;;
     go) bash "$ROOT/scripts/install-pulumi-go.sh" >/dev/null ;;
+    kubernetes)
+      apt_install kubectl
+      bash "$ROOT/scripts/install-kubernetes.sh" control-plane >/dev/null
+      bash "$ROOT/scripts/install-kubernetes.sh" provider >/dev/null
+      ;;
     test-tools) setup_test_tools ;;
-    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools yaml go)"; exit 2 ;;
+    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools yaml go kubernetes)"; exit 2 ;;
   esac
 done
 write_env

@@ -105,3 +105,25 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
         project.stack.workspace.remove_stack(project.stack.name)
         leftovers = labelled(docker_client, project.stack_label)
         assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+
+
+# ---------------------------------------------------------------- k8s tests: a real API server
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--k8s",
+        action="store_true",
+        help="run the `k8s` tests (a real local Kubernetes control plane; `make test-kubernetes`)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without --k8s the `k8s` tests are deselected, and pytest's summary counts them as such: they
+    need binaries whose cold build takes longer than CI allows (`make test-kubernetes` builds them)."""
+    if config.getoption("--k8s"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("k8s")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("k8s")]
