@@ -16,6 +16,7 @@ from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    SECURITY_OPT,
     SimError,
     connect,
     copy_file_into,
@@ -116,6 +117,7 @@ class IngressProvider(ContainerProvider):
             network=props["network"],
             ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
             restart_policy={"Name": "unless-stopped"},
+            security_opt=SECURITY_OPT,
             # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
             stop_signal="SIGUSR1",
             detach=True,

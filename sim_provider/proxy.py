@@ -27,6 +27,7 @@ from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    SECURITY_OPT,
     SimError,
     connect,
     copy_file_into,
@@ -109,6 +110,7 @@ class BalancerProxyProvider(ContainerProvider):
             network=props["network"],
             ports=ports,
             restart_policy={"Name": "unless-stopped"},
+            security_opt=SECURITY_OPT,
             stop_signal="SIGUSR1",  # HAProxy's graceful stop
             detach=True,
         )

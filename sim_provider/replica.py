@@ -14,6 +14,7 @@ from pulumi.dynamic import CreateResult
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
     ROLE_LABEL,
+    SECURITY_OPT,
     SPEC_LABEL,
     connect,
     container_ip,
@@ -75,6 +76,7 @@ class ReplicaProvider(ContainerProvider):
                 # An init process as PID 1 forwards SIGTERM, so images that never installed a
                 # handler still stop at once instead of after Docker's 10 s grace period.
                 init=True,
+                security_opt=SECURITY_OPT,
                 restart_policy={"Name": "unless-stopped"},
                 nano_cpus=whole_number(props.get("nano_cpus")),
                 mem_limit=f"{memory}m" if memory else None,
