@@ -2,6 +2,7 @@
 projects). Importable helpers live in `tests/support`."""
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -73,26 +74,49 @@ class SimProject:
         )
 
 
+def _new_project(
+    parent: Path, config: dict[str, str] | None, source: Path | None, as_is: bool = False
+) -> SimProject:
+    """A copy of `source` (or an empty folder) under a unique project name, stack `test` on sim;
+    `as_is`: the example's own `Pulumi.yaml` (renamed only) and its stack `sim` (`Pulumi.sim.yaml`)."""
+    name = f"t{uuid.uuid4().hex[:8]}"
+    path = parent / name
+    if source is not None:
+        shutil.copytree(source, path)
+    path.mkdir(exist_ok=True)
+    project_file = path / "Pulumi.yaml"
+    if as_is:
+        project_file.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", project_file.read_text()))
+    else:
+        project_file.write_text(f"name: {name}\nruntime: python\n")
+    stack = auto.create_or_select_stack(
+        stack_name="sim" if as_is else "test",
+        work_dir=str(path),
+        opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
+    )
+    for key, value in ({} if as_is else {"containers:platform": "sim", **(config or {})}).items():
+        stack.set_config(key, auto.ConfigValue(value))
+    return SimProject(path, stack)
+
+
+def _destroy(project: SimProject, docker_client: Any) -> None:
+    release_stale_locks(project.stack)  # a test may have killed an update on purpose
+    project.stack.destroy()
+    project.stack.workspace.remove_stack(project.stack.name)
+    leftovers = labelled(docker_client, project.stack_label)
+    assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+
+
 @pytest.fixture
 def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., SimProject]]:
-    """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
+    """Factory: `sim_project(program_body, config={...})`, or `sim_project(source=folder, as_is=True)`
+    for an example deployed unchanged. Destroys and removes the stack afterwards."""
     created: list[SimProject] = []
 
-    def make(body: str = "", config: dict[str, str] | None = None, source: Path | None = None) -> SimProject:
-        name = f"t{uuid.uuid4().hex[:8]}"
-        path = tmp_path / name
-        if source is not None:
-            shutil.copytree(source, path)
-        path.mkdir(exist_ok=True)
-        (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-        stack = auto.create_or_select_stack(
-            stack_name="test",
-            work_dir=str(path),
-            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
-        )
-        for key, value in {"containers:platform": "sim", **(config or {})}.items():
-            stack.set_config(key, auto.ConfigValue(value))
-        project = SimProject(path, stack)
+    def make(
+        body: str = "", config: dict[str, str] | None = None, source: Path | None = None, as_is: bool = False
+    ) -> SimProject:
+        project = _new_project(tmp_path, config, source, as_is)
         if body:
             project.set_program(body)
         created.append(project)
@@ -100,11 +124,25 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
 
     yield make
     for project in created:
-        release_stale_locks(project.stack)  # a test may have killed an update on purpose
-        project.stack.destroy()
-        project.stack.workspace.remove_stack(project.stack.name)
-        leftovers = labelled(docker_client, project.stack_label)
-        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+        _destroy(project, docker_client)
+
+
+@pytest.fixture(scope="module")
+def module_sim_project(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimProject]:
+    """One throwaway sim project for a whole test module (one deployment many tests read); the module
+    writes its program and runs `up`. Destroyed and removed after the module's last test."""
+    project = _new_project(tmp_path_factory.mktemp("module"), None, None)
+    yield project
+    _destroy(project, docker_client)
+
+
+@pytest.fixture
+def build_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A folder with a Dockerfile, './app' from the test's working directory (a temporary one)."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
+    monkeypatch.chdir(tmp_path)
+    return "./app"
 
 
 # ---------------------------------------------------------------- k8s tests: a real API server

@@ -1,9 +1,16 @@
 """An image built from a Workload's folder with docker-build and pushed to a registry, tagged by
 the folder's content hash (the one the sim platform uses): an unchanged folder is never rebuilt or
 pushed again. Shared by the cloud platforms (ECR) and kubernetes (any registry the cluster pulls from).
+
+docker-build must see no change when the files have not changed, wherever the program runs: its
+diff compares the context and Dockerfile locations as strings, so they are given relative to the
+program's directory (the project folder Pulumi runs it in), never as absolute paths that differ
+between two checkouts or CI runners.
 """
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import pulumi
 import pulumi_docker_build as docker_build
@@ -24,8 +31,8 @@ def pushed_image(
     `platform`: None builds for the Docker host's own platform."""
     image = docker_build.Image(
         f"{name}-image",
-        context={"location": str(build.path)},
-        dockerfile={"location": str(build.path / build.dockerfile)},
+        context={"location": relative(build.path)},
+        dockerfile={"location": relative(build.path / build.dockerfile)},
         platforms=[platform] if platform else None,
         push=True,
         tags=[pulumi.Output.from_input(repository).apply(lambda url: f"{url}:{build.tag}")],
@@ -33,3 +40,8 @@ def pushed_image(
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return image.ref
+
+
+def relative(path: Path) -> str:
+    """`path` relative to the program's directory, in POSIX form ('backend', '../shared/api')."""
+    return Path(os.path.relpath(path)).as_posix()

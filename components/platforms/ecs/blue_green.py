@@ -27,7 +27,6 @@ from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
-from components.platforms.ecs.load_balancer_targets import create_target_group
 from components.platforms.ecs.load_balancers import allow_port, create_listener
 from components.platforms.ecs.service_network import ServiceNetwork
 from components.render.ecs.codedeploy import (
@@ -37,13 +36,16 @@ from components.render.ecs.codedeploy import (
 )
 from components.render.ecs.load_balancer_rules import listener_ports
 from components.render.ecs.service import network_configuration
-from components.render.ecs.task_role import allow
+from components.render.ecs.task_role import allow, policy_document
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
 from components.spec.load_balancers import ListenerSpec
 
 CODEDEPLOY_POLICY = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
 CODEDEPLOY = "codedeploy.amazonaws.com"
+# What a hook Lambda calls to tell CodeDeploy 'Succeeded' or 'Failed'; without it the hook times out
+# and the deployment fails.
+REPORT_HOOK_STATUS = "codedeploy:PutLifecycleEventHookExecutionStatus"
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,35 @@ def hook_arns(deployment: DeploymentSpec) -> dict[str, pulumi.Output[str]]:
     }
 
 
+def role_name(role_arn: str) -> str:
+    """The name in an IAM role ARN ('arn:aws:iam::123456789012:role/path/name' -> 'name')."""
+    return role_arn.rsplit("/", 1)[-1]
+
+
+def grant_hook_reports(
+    parent: pulumi.Resource, name: str, deployment: DeploymentSpec, group: aws.codedeploy.DeploymentGroup
+) -> list[aws.iam.RolePolicy]:
+    """Let each hook given as an `aws.lambda_.Function` report its result for this deployment group:
+    an inline policy on the function's role. A hook given as an ARN keeps the role it has (the
+    README says what it needs)."""
+    statement = allow([REPORT_HOOK_STATUS], [group.arn])
+    return [
+        aws.iam.RolePolicy(
+            f"{name}-{key.removesuffix('_function').replace('_', '-')}-reports",
+            role=function.role.apply(role_name),
+            policy=pulumi.Output.json_dumps(policy_document([statement])),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for key in APPSPEC_HOOKS
+        if isinstance(function := getattr(deployment, key), aws.lambda_.Function)
+    ]
+
+
 def _test_listener(
-    parent: pulumi.Resource, spec: ContainerWorkloadSpec, deployment: DeploymentSpec, blue: aws.lb.TargetGroup
+    parent: pulumi.Resource, spec: ContainerWorkloadSpec, deployment: DeploymentSpec, live: pulumi.Input[str]
 ) -> aws.lb.Listener | None:
     """The listener CodeDeploy points at the new task set before production traffic moves (the
-    balancer admits it like its other listeners). It forwards to blue until a deployment runs."""
+    balancer admits it like its other listeners). It starts where production traffic is (`live`)."""
     if deployment.test_listener_port is None:
         return None
     target = spec.load_balanced_targets[0]
@@ -92,7 +118,7 @@ def _test_listener(
         f"{spec.resource_name}-test-{port}",
         balancer.load_balancer,
         ListenerSpec(port, production.protocol, production.certificate_arn),
-        aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=blue.arn),
+        aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=live),
         # CodeDeploy moves the listener between the groups.
         pulumi.ResourceOptions(parent=parent, ignore_changes=["defaultActions"]),
     )
@@ -103,22 +129,22 @@ def create_blue_green(
     spec: ContainerWorkloadSpec,
     deployment: DeploymentSpec,
     *,
-    vpc_id: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     service: aws.ecs.Service,
     service_network: ServiceNetwork,
     blue: aws.lb.TargetGroup,
+    green: aws.lb.TargetGroup,
+    live: pulumi.Input[str],
     production_listener: aws.lb.Listener,
     task_definition_arn: pulumi.Input[str],
 ) -> BlueGreen:
-    """`deployment`: the spec's. `blue`: the target group the service and the rules start on.
+    """`deployment`: the spec's. `blue`, `green`: the pair, `blue` the group the service starts on;
+    `live`: the ARN of the group production traffic is on now.
     `service_network`: where the service's tasks run; a later change reaches them through the next
     deployment's AppSpec (ECS refuses it in UpdateService under CODE_DEPLOY)."""
     name = spec.resource_name
     child = pulumi.ResourceOptions(parent=parent)
-    target = spec.load_balanced_targets[0]  # the spec allows a deployment with exactly one
-    green = create_target_group(f"{name}-{target.key}-green", target, vpc_id, child)
-    test_listener = _test_listener(parent, spec, deployment, blue)
+    test_listener = _test_listener(parent, spec, deployment, live)
     hooks = hook_arns(deployment)
     # The managed policy may invoke only functions named 'CodeDeployHook_*': the hooks get a grant.
     invoke_hooks = [allow(["lambda:InvokeFunction"], list(hooks.values()))]
@@ -174,6 +200,7 @@ def create_blue_green(
         load_balancer_info=codedeploy.DeploymentGroupLoadBalancerInfoArgs(target_group_pair_info=pair),
         opts=child,
     )
+    reports = grant_hook_reports(parent, name, deployment, group)
     deployment_input = pulumi.Output.all(
         application=application.name,
         group=group.deployment_group_name,
@@ -190,7 +217,8 @@ def create_blue_green(
         service_name=service.name,
         credentials=credentials(parent),
         # The deployment group's role must hold its grants before CodeDeploy assumes it.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants]),
+        # Hooks report their result with the grant in place.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants, *reports]),
     )
     return BlueGreen(application, group, role, green, test_listener, deployment_input, rollout)
 

@@ -245,6 +245,37 @@ def test_a_hook_may_be_a_function_object() -> None:
     assert app_spec["Hooks"] == [{"AfterAllowTraffic": seen["resources"]["validate"].inputs["arn"]}]
 
 
+def test_a_hook_function_may_report_its_result_for_this_deployment_group() -> None:
+    """CodeDeploy waits for the hook's PutLifecycleEventHookExecutionStatus, then fails the deployment
+    on timeout: a hook given as a function object gets that action, on this group only, in its role.
+    A hook given as an ARN string names no role the workload could grant (README: its own role)."""
+
+    def deployment() -> dict[str, Any]:
+        return {
+            "strategy": "AllAtOnce",
+            "before_allow_traffic_function": lambda_function("smoke"),
+            "after_traffic_shift_function": "arn:aws:lambda:us-east-1:123456789012:function:validate",
+        }
+
+    resources = shifted(deployment)["resources"]
+    reports = of_type(resources, "aws:iam/rolePolicy:RolePolicy")
+    grants = {
+        name: r
+        for name, r in reports.items()
+        if "codedeploy:PutLifecycleEventHookExecutionStatus" in r.inputs["policy"]
+    }
+    assert list(grants) == ["shop-before-allow-traffic-reports"]
+    (grant,) = grants.values()
+    assert grant.inputs["role"] == "hooks"  # the function's role, by name (lambda_function's role ARN)
+    (statement,) = policy(grant)["Statement"]
+    assert statement == {
+        "Effect": "Allow",
+        "Action": ["codedeploy:PutLifecycleEventHookExecutionStatus"],
+        "Resource": [resources["shop-deploy-group"].inputs["arn"]],
+    }
+    assert "shop-before-allow-traffic-reports" in resources["shop-rollout"].depends_on
+
+
 @pytest.mark.parametrize(
     ("deployment", "events", "balancer", "field", "allowed"),
     [
@@ -282,3 +313,24 @@ def test_what_codedeploy_cannot_do_is_refused_first(
     error, registered = registered_before_error(lambda: shop(balancer, deployment, events, **one_listener))
     assert isinstance(error, InvalidArgumentError) and error.field == field and allowed in error.allowed
     assert not any(name.startswith("shop") for name in registered)
+
+
+def test_rules_forward_where_production_traffic_is_not_to_the_first_group() -> None:
+    """After a CodeDeploy flip production traffic is on green; a rule created later (a new event, a
+    new priority) forwards to the group the listener weighs most, read live at deploy time
+    (aws_provider.production_target_group), and the test listener starts there too."""
+    resources = shifted({"strategy": "AllAtOnce", "test_listener_port": 8443})["resources"]
+    live = resources["shop-web-80-alb0-production"]
+    assert (live.type, live.parent) == (DYNAMIC, "shop")
+    assert live.inputs["listener_arn"] == resources["edge-80"].inputs["arn"]
+    assert live.inputs["target_group_arns"] == [
+        resources["shop-web-80-alb0"].inputs["arn"],
+        resources["shop-web-80-alb0-green"].inputs["arn"],
+    ]
+    assert live.inputs["region"] == "us-east-1"  # the stack's credentials, as the rollout's
+    (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
+    assert "shop-web-80-alb0-production" in rule.depends_on
+    assert rule.inputs["actions"][0]["targetGroupArn"] == live.inputs["arn"]
+    test_listener = resources["shop-test-8443"]
+    assert "shop-web-80-alb0-production" in test_listener.depends_on
+    assert test_listener.inputs["defaultActions"][0]["targetGroupArn"] == live.inputs["arn"]
