@@ -59,6 +59,21 @@ build_control_plane() {
   go_build kubernetes -ldflags "-s -w -X $stamp.gitVersion=$KUBERNETES -X $stamp.gitMajor=1 -X $stamp.gitMinor=$minor" \
     -o "$1/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler ./etcd sigs.k8s.io/kwok/cmd/kwok
+  copy_kwok_stages "$1"
+}
+
+copy_kwok_stages() {
+  # kwok's stages (from its module), which make its nodes Ready and keep them so, and its pods
+  # Running and Ready: beside the binaries, so that starting needs no module cache.
+  local kwok stage file
+  kwok="$(cd "$ROOT/tools/kubernetes" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+  mkdir -p "$1/kwok-stages.tmp"
+  for stage in node/fast node/heartbeat pod/fast; do
+    for file in "$kwok/kustomize/stage/$stage"/*.yaml; do
+      [[ "$(basename "$file")" == kustomization.yaml ]] || install -m 0644 "$file" "$1/kwok-stages.tmp/"
+    done
+  done
+  mv "$1/kwok-stages.tmp" "$1/kwok-stages"
 }
 
 build_provider() {
@@ -84,5 +99,9 @@ if ! built; then
     echo "install-kubernetes.sh: built ${BINARIES[*]} in $((SECONDS - start)) s" >&2
     rm -rf "$BIN_DIR"; mv "$tmp" "$BIN_DIR"
   ) 9>"$CACHE/.kubernetes-$part.lock"
+fi
+# A cache built before the stages were kept gets them without a rebuild.
+if [[ "$part" == control-plane && ! -d "$BIN_DIR/kwok-stages" ]]; then
+  copy_kwok_stages "$BIN_DIR"
 fi
 echo "$BIN_DIR"
