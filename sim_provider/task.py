@@ -194,13 +194,17 @@ def _create_member(
         command=list(spec["args"]) or None,
         name=f"{prefix}-{spec['name']}",
         environment=(props.get("environment") or {}).get(spec["name"]) or {},
+        user=spec.get("user"),
         labels={**labels, CONTAINER_LABEL: spec["name"]},
         detach=True,
         healthcheck=docker_health_check(spec.get("health_check")),
         stop_timeout=whole_number(spec["stop_timeout"]),
         # An init process as PID 1 forwards SIGTERM to images that installed no handler.
         host_config=api.create_host_config(
-            init=True, network_mode=f"container:{infra.id}", security_opt=SECURITY_OPT
+            init=True,
+            network_mode=f"container:{infra.id}",
+            security_opt=SECURITY_OPT,
+            read_only=bool(spec.get("read_only_root_filesystem")),
         ),
     )
     return client.containers.get(created["Id"])

@@ -303,11 +303,17 @@ key = pulumi.Output.secret({SIM_SECRETS["API_KEY"]!r})
 web = Workload("web", {{"image": "containers-test/app", "port": 8080, "public": True,
                        "env": {{"TOKEN": token, "PLAIN": "visible"}}}})
 worker = Workload("worker", {{"image": "containers-test/app", "port": 8080, "env": {{"TOKEN": token}}}})
+# writes where it may not: the log says whether the root filesystem took it, and who ran it
+PROBE = "touch /probe 2>/dev/null && echo root-writable || echo root-read-only; id -u; sleep 3600"
+Workload("locked", {{"image": "busybox:1.36", "args": ["sh", "-c", PROBE],
+                    "read_only_root_filesystem": True, "run_as_user": 10001}})
 edge = ApplicationLoadBalancer("edge")
 shop = ContainerWorkload("shop", {{
     "containers": [{{"name": "web", "image": "containers-test/app", "environment": {{"API_KEY": key}},
                     "events": [{{"type": "application-load-balancer", "load_balancer": edge,
-                                "container_port": 8080, "priority": 1}}]}}],
+                                "container_port": 8080, "priority": 1}}]}},
+                   {{"name": "sidecar", "image": "busybox:1.36", "command": ["sh", "-c", PROBE],
+                    "read_only_root_filesystem": True, "run_as_user": 10002}}],
     "resources": {{"cpu": 0.25, "memory": 512}},
 }})
 pulumi.export("url", web.public_url)
@@ -358,6 +364,16 @@ def test_sim_keeps_secrets_publishes_only_public_ports_on_loopback_without_new_p
         bindings = [b for port in (container.ports or {}).values() for b in port or []]
         if bindings:
             published[(labels["containers.resource"], labels["containers.role"])] = bindings
+    hardened = {
+        c.labels.get("containers.container", c.labels["containers.resource"]): c
+        for c in containers
+        if c.labels["containers.resource"] == "locked" or c.labels.get("containers.container") == "sidecar"
+    }
+    assert set(hardened) == {"locked", "sidecar"}
+    for name, uid in (("locked", "10001"), ("sidecar", "10002")):
+        container = hardened[name]
+        assert container.attrs["HostConfig"]["ReadonlyRootfs"] is True
+        assert container.logs().decode().split() == ["root-read-only", uid]
     # the public workload's entry and the balancer (listener + the stats `up` reads health from)
     assert {resource for resource, _ in published} == {"web", "edge"}, published
     assert {b["HostIp"] for bindings in published.values() for b in bindings} == {"127.0.0.1"}

@@ -129,6 +129,7 @@ def container_workload_spec(
         ),
         stop_timeout=DEFAULT_STOP_TIMEOUT_SECONDS,
         volume_mounts=(),
+        hardening=spec.hardening,
     )
     containers = (container,)
     scaling = (

@@ -13,6 +13,7 @@ import pulumi
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.service_connect import service_connect_environment, service_connect_urls
+from components.platforms.sim.hardening import hardening_props
 from components.platforms.sim.labels import labels
 from components.platforms.sim.load_balancers import attach_to_balancers, target_alias
 from components.spec.arg_reader import ArgReader
@@ -173,4 +174,5 @@ def _container(container: ContainerSpec, image: LocalImage) -> dict[str, Any]:
             "retries": check.retries,
             "start_period_seconds": check.start_period_seconds,
         },
+        **hardening_props(container.hardening),
     }
