@@ -29,12 +29,14 @@ from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
 from components.platforms.ecs.load_balancer_targets import create_target_group
 from components.platforms.ecs.load_balancers import allow_port, create_listener
+from components.platforms.ecs.service_network import ServiceNetwork
 from components.render.ecs.codedeploy import (
     APPSPEC_HOOKS,
     create_deployment_group_input,
     create_deployment_input,
 )
 from components.render.ecs.load_balancer_rules import listener_ports
+from components.render.ecs.service import network_configuration
 from components.render.ecs.task_role import allow
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
@@ -104,11 +106,14 @@ def create_blue_green(
     vpc_id: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     service: aws.ecs.Service,
+    service_network: ServiceNetwork,
     blue: aws.lb.TargetGroup,
     production_listener: aws.lb.Listener,
     task_definition_arn: pulumi.Input[str],
 ) -> BlueGreen:
-    """`deployment`: the spec's. `blue`: the target group the service and the rules start on."""
+    """`deployment`: the spec's. `blue`: the target group the service and the rules start on.
+    `service_network`: where the service's tasks run; a later change reaches them through the next
+    deployment's AppSpec (ECS refuses it in UpdateService under CODE_DEPLOY)."""
     name = spec.resource_name
     child = pulumi.ResourceOptions(parent=parent)
     target = spec.load_balanced_targets[0]  # the spec allows a deployment with exactly one
@@ -174,6 +179,8 @@ def create_blue_green(
         group=group.deployment_group_name,
         task_definition=task_definition_arn,
         hooks=hooks,
+        subnets=service_network.subnet_ids,
+        security_groups=service_network.security_group_ids,
     ).apply(lambda v: _deployment_json(spec, v))
     rollout = CodeDeployDeployment(
         f"{name}-rollout",
@@ -196,5 +203,8 @@ def _deployment_json(spec: ContainerWorkloadSpec, values: Mapping[str, Any]) -> 
             deployment_group_name=values["group"],
             task_definition_arn=values["task_definition"],
             hook_arns=values["hooks"],
+            network=network_configuration(spec, values["subnets"], values["security_groups"])[
+                "awsvpcConfiguration"
+            ],
         )
     )

@@ -102,6 +102,7 @@ def deploy_container_workload(
             vpc_id=vpc.vpc_id,
             cluster_name=ecs_cluster.name,
             service=service,
+            service_network=service_network,
             blue=blue,
             production_listener=load_balancing.production_listeners[0],
             task_definition_arn=task.task_definition.arn,
@@ -165,9 +166,13 @@ def _service(
     capacity: Ec2Capacity | None,
 ) -> aws.ecs.Service:
     codedeploy = spec.deployment is not None
-    # The autoscaling target owns the desired count; CodeDeploy owns the task definition and the
-    # target group the service is on between deployments.
-    ignored = ["desiredCount", *(["taskDefinition", "loadBalancers"] if codedeploy else [])]
+    # The autoscaling target owns the desired count. Under CODE_DEPLOY, UpdateService refuses a new
+    # task definition, load balancer or network configuration: each deployment's AppSpec carries
+    # them (blue_green), and CodeDeploy owns the target group the service is on between deployments.
+    ignored = [
+        "desiredCount",
+        *(["taskDefinition", "loadBalancers", "networkConfiguration"] if codedeploy else []),
+    ]
     awsvpc = network_configuration(spec, [], [])["awsvpcConfiguration"]
     rolling = deployment_configuration(spec) if not codedeploy else None
     return aws.ecs.Service(

@@ -71,6 +71,16 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
             clusters.append((f"connect_to[{index}]", target.cluster))  # type: ignore[attr-defined]
     cluster = _one_cluster(reader, clusters)
     settings = _settings(reader, cluster)
+    if not spec.on_fargate and not spec.use_private_subnets_with_nat:
+        # ECS gives an awsvpc task on EC2 no public IP (AssignPublicIp is Fargate's only): in a
+        # public subnet it has no route out, so service connect, AWS APIs and the internet fail.
+        raise reader.error(
+            "use_private_subnets_with_nat",
+            False,
+            "true for a workload on EC2 (resources.instance_types), with a Cluster with nat_gateways "
+            "'Single' or 'OnePerAz': ECS gives awsvpc tasks on EC2 no public IP, so only a private "
+            "subnet's NAT route takes them out",
+        )
     if spec.use_private_subnets_with_nat and not settings.has_nat:
         raise reader.error(
             "use_private_subnets_with_nat",
