@@ -73,26 +73,38 @@ class SimProject:
         )
 
 
+def _new_project(parent: Path, config: dict[str, str] | None, source: Path | None) -> SimProject:
+    name = f"t{uuid.uuid4().hex[:8]}"
+    path = parent / name
+    if source is not None:
+        shutil.copytree(source, path)
+    path.mkdir(exist_ok=True)
+    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    stack = auto.create_or_select_stack(
+        stack_name="test",
+        work_dir=str(path),
+        opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
+    )
+    for key, value in {"containers:platform": "sim", **(config or {})}.items():
+        stack.set_config(key, auto.ConfigValue(value))
+    return SimProject(path, stack)
+
+
+def _destroy(project: SimProject, docker_client: Any) -> None:
+    release_stale_locks(project.stack)  # a test may have killed an update on purpose
+    project.stack.destroy()
+    project.stack.workspace.remove_stack(project.stack.name)
+    leftovers = labelled(docker_client, project.stack_label)
+    assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+
+
 @pytest.fixture
 def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., SimProject]]:
     """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
     created: list[SimProject] = []
 
     def make(body: str = "", config: dict[str, str] | None = None, source: Path | None = None) -> SimProject:
-        name = f"t{uuid.uuid4().hex[:8]}"
-        path = tmp_path / name
-        if source is not None:
-            shutil.copytree(source, path)
-        path.mkdir(exist_ok=True)
-        (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-        stack = auto.create_or_select_stack(
-            stack_name="test",
-            work_dir=str(path),
-            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
-        )
-        for key, value in {"containers:platform": "sim", **(config or {})}.items():
-            stack.set_config(key, auto.ConfigValue(value))
-        project = SimProject(path, stack)
+        project = _new_project(tmp_path, config, source)
         if body:
             project.set_program(body)
         created.append(project)
@@ -100,8 +112,13 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
 
     yield make
     for project in created:
-        release_stale_locks(project.stack)  # a test may have killed an update on purpose
-        project.stack.destroy()
-        project.stack.workspace.remove_stack(project.stack.name)
-        leftovers = labelled(docker_client, project.stack_label)
-        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+        _destroy(project, docker_client)
+
+
+@pytest.fixture(scope="module")
+def module_sim_project(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimProject]:
+    """One throwaway sim project for a whole test module (one deployment many tests read); the module
+    writes its program and runs `up`. Destroyed and removed after the module's last test."""
+    project = _new_project(tmp_path_factory.mktemp("module"), None, None)
+    yield project
+    _destroy(project, docker_client)

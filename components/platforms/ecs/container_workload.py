@@ -101,15 +101,17 @@ def deploy_container_workload(
     blue_green = None
     if spec.deployment is not None:
         blue = load_balancing.target_groups[spec.load_balanced_targets[0].key]
+        assert load_balancing.green_target_group and load_balancing.production_target_group  # traffic_shifted
         blue_green = create_blue_green(
             parent,
             spec,
             spec.deployment,
-            vpc_id=vpc.vpc_id,
             cluster_name=ecs_cluster.name,
             service=service,
             service_network=service_network,
             blue=blue,
+            green=load_balancing.green_target_group,
+            live=load_balancing.production_target_group.arn,
             production_listener=load_balancing.production_listeners[0],
             task_definition_arn=task.task_definition.arn,
         )
@@ -247,6 +249,8 @@ def _service(
                 *load_balancing.listener_rules,
                 *load_balancing.listeners,
                 *service_network.ingress_rules,
+                # A task mounts its file systems as it starts: NFS must be open by then.
+                *service_network.efs_access,
                 *([access.policy] if access.policy else []),
                 *([capacity.cluster_capacity_providers] if capacity else []),
                 # Service connect clients resolve their servers' aliases only once those exist.

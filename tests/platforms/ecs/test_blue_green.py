@@ -282,3 +282,24 @@ def test_what_codedeploy_cannot_do_is_refused_first(
     error, registered = registered_before_error(lambda: shop(balancer, deployment, events, **one_listener))
     assert isinstance(error, InvalidArgumentError) and error.field == field and allowed in error.allowed
     assert not any(name.startswith("shop") for name in registered)
+
+
+def test_rules_forward_where_production_traffic_is_not_to_the_first_group() -> None:
+    """After a CodeDeploy flip production traffic is on green; a rule created later (a new event, a
+    new priority) forwards to the group the listener weighs most, read live at deploy time
+    (aws_provider.production_target_group), and the test listener starts there too."""
+    resources = shifted({"strategy": "AllAtOnce", "test_listener_port": 8443})["resources"]
+    live = resources["shop-web-80-alb0-production"]
+    assert (live.type, live.parent) == (DYNAMIC, "shop")
+    assert live.inputs["listener_arn"] == resources["edge-80"].inputs["arn"]
+    assert live.inputs["target_group_arns"] == [
+        resources["shop-web-80-alb0"].inputs["arn"],
+        resources["shop-web-80-alb0-green"].inputs["arn"],
+    ]
+    assert live.inputs["region"] == "us-east-1"  # the stack's credentials, as the rollout's
+    (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
+    assert "shop-web-80-alb0-production" in rule.depends_on
+    assert rule.inputs["actions"][0]["targetGroupArn"] == live.inputs["arn"]
+    test_listener = resources["shop-test-8443"]
+    assert "shop-web-80-alb0-production" in test_listener.depends_on
+    assert test_listener.inputs["defaultActions"][0]["targetGroupArn"] == live.inputs["arn"]

@@ -138,3 +138,34 @@ def test_an_ec2_workload_runs_in_the_private_subnets_of_a_cluster_with_nat() -> 
     service = only(resources, "aws:ecs/service:Service").inputs["networkConfiguration"]
     assert service["subnets"] == vpc["privateSubnetIds"] and service["assignPublicIp"] is False
     assert resources["app-vpc"].inputs["natGateways"] == {"strategy": "Single"}
+
+
+def test_efs_mounts_open_nfs_from_the_task_group_to_the_mount_targets_before_the_service() -> None:
+    """A task mounts EFS through a mount target that admits only its security groups' rules: the
+    workload adds NFS (2049) from its task group to them (aws_provider.efs_access), once per file
+    system however many containers mount it, and its service starts after that."""
+    import pulumi_aws as aws
+
+    def program() -> None:
+        shared = aws.efs.FileSystem("shared")
+        mount = {"type": "efs", "efs_filesystem": shared, "mount_path": "/data"}
+        ContainerWorkload(
+            "shop",
+            {
+                "containers": [
+                    {"name": "web", "image": "app:1", "volume_mounts": [mount]},
+                    {"name": "jobs", "image": "app:1", "volume_mounts": [{**mount, "mount_path": "/jobs"}]},
+                ],
+                "resources": {"cpu": 0.5, "memory": 1024},
+            },
+        )
+
+    resources = run_ecs(program)
+    accesses = [r for r in resources.values() if "file_system_id" in r.inputs]
+    assert [a.name for a in accesses] == ["shop-nfs-web-efs-0"]
+    (access,) = accesses
+    assert access.parent == "shop"
+    assert access.inputs["file_system_id"] == resources["shared"].inputs["id"]
+    assert access.inputs["security_group_id"] == resources["shop-tasks"].inputs["id"]
+    assert access.inputs["region"] == "us-east-1"
+    assert "shop-nfs-web-efs-0" in resources["shop-service"].depends_on
