@@ -2,6 +2,7 @@
 projects). Importable helpers live in `tests/support`."""
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -73,19 +74,27 @@ class SimProject:
         )
 
 
-def _new_project(parent: Path, config: dict[str, str] | None, source: Path | None) -> SimProject:
+def _new_project(
+    parent: Path, config: dict[str, str] | None, source: Path | None, as_is: bool = False
+) -> SimProject:
+    """A copy of `source` (or an empty folder) under a unique project name, stack `test` on sim;
+    `as_is`: the example's own `Pulumi.yaml` (renamed only) and its stack `sim` (`Pulumi.sim.yaml`)."""
     name = f"t{uuid.uuid4().hex[:8]}"
     path = parent / name
     if source is not None:
         shutil.copytree(source, path)
     path.mkdir(exist_ok=True)
-    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    project_file = path / "Pulumi.yaml"
+    if as_is:
+        project_file.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", project_file.read_text()))
+    else:
+        project_file.write_text(f"name: {name}\nruntime: python\n")
     stack = auto.create_or_select_stack(
-        stack_name="test",
+        stack_name="sim" if as_is else "test",
         work_dir=str(path),
         opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
     )
-    for key, value in {"containers:platform": "sim", **(config or {})}.items():
+    for key, value in ({} if as_is else {"containers:platform": "sim", **(config or {})}).items():
         stack.set_config(key, auto.ConfigValue(value))
     return SimProject(path, stack)
 
@@ -100,11 +109,14 @@ def _destroy(project: SimProject, docker_client: Any) -> None:
 
 @pytest.fixture
 def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., SimProject]]:
-    """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
+    """Factory: `sim_project(program_body, config={...})`, or `sim_project(source=folder, as_is=True)`
+    for an example deployed unchanged. Destroys and removes the stack afterwards."""
     created: list[SimProject] = []
 
-    def make(body: str = "", config: dict[str, str] | None = None, source: Path | None = None) -> SimProject:
-        project = _new_project(tmp_path, config, source)
+    def make(
+        body: str = "", config: dict[str, str] | None = None, source: Path | None = None, as_is: bool = False
+    ) -> SimProject:
+        project = _new_project(tmp_path, config, source, as_is)
         if body:
             project.set_program(body)
         created.append(project)
