@@ -17,6 +17,7 @@ pods but not for the Ingress's load balancer, so its URL would have to be read i
 """
 
 import asyncio
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.platforms.secret_args import refusing_secret
 from components.render.helm.chart import chart_values, internal_url, write_chart
 from components.render.helm.ingress import IngressValues
 from components.spec.errors import InvalidArgumentError
@@ -143,18 +145,15 @@ def ingress_address(
 
 def _plain_args(spec: WorkloadSpec) -> pulumi.Output[list[str]]:
     """The args resolved; a secret one is refused (the chart's Deployment keeps args in plain text)."""
-    args = [pulumi.Output.from_input(arg) for arg in spec.args]
 
-    async def check(resolved: list[str]) -> list[str]:
-        secret = await asyncio.gather(*(arg.is_secret() for arg in args))
-        for index, is_secret in enumerate(secret):
-            if is_secret:
-                raise InvalidArgumentError(
-                    COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
-                )
-        return resolved
+    def refused(index: int) -> InvalidArgumentError:
+        return InvalidArgumentError(
+            COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
+        )
 
-    return pulumi.Output.all(*args).apply(check)
+    return pulumi.Output.all(
+        *(refusing_secret(arg, functools.partial(refused, index)) for index, arg in enumerate(spec.args))
+    )
 
 
 def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict[str, str], dict[str, str]]]:
