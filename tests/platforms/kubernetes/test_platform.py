@@ -338,6 +338,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         "PodDisruptionBudget",
         "Secret",
         "Service",
+        "ServiceAccount",
     ]
     ingress = by_kind["Ingress"]
     assert ingress["spec"]["ingressClassName"] == "nginx"
