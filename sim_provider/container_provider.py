@@ -31,3 +31,9 @@ class ContainerProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         remove_container(connect(), id_, stop_timeout=self.STOP_TIMEOUT)
+
+
+def pending_name(props: dict[str, Any]) -> str:
+    """The name a container carries until it is ready: one per resource, so that the next create
+    of that resource recognizes (and removes) the leftover of one that never finished."""
+    return props.get("pending_name") or f"{props['name_prefix']}-pending"

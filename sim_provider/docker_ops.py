@@ -7,6 +7,7 @@ import tarfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from typing import overload
 
 import docker
 import docker.errors
@@ -19,6 +20,7 @@ STACK_LABEL = f"{LABEL_PREFIX}.stack"
 RESOURCE_LABEL = f"{LABEL_PREFIX}.resource"
 ROLE_LABEL = f"{LABEL_PREFIX}.role"
 SPEC_LABEL = f"{LABEL_PREFIX}.spec-hash"
+CHECKOUT_LABEL = f"{LABEL_PREFIX}.checkout"
 
 
 class SimError(Exception):
@@ -58,10 +60,34 @@ def remove_container(client: docker.DockerClient, container_id: str, stop_timeou
 
 
 def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, str]) -> None:
-    """Remove every container carrying all of `labels`: leftovers of an interrupted create."""
+    """Remove every container carrying all of `labels`: only for short-lived helpers (probers), since
+    the containers of a live resource and of its replacement carry the same labels."""
     selector = [f"{key}={value}" for key, value in labels.items()]
     for container in client.containers.list(all=True, filters={"label": selector}):
         remove_container(client, container.id, stop_timeout=2)
+
+
+def clear_pending(client: docker.DockerClient, pending_name: str, labels: dict[str, str]) -> None:
+    """Make way for a create under `pending_name`, the name a container carries until it is ready.
+
+    A container of that name is the leftover of a create that never finished (killed, or the engine
+    stopped): no resource in the state owns it, so it goes. A live container is never pending, since
+    a finished create renames it (`commit_name`), so a replacement never removes what serves traffic.
+    """
+    leftover = find_container(client, pending_name)
+    if leftover is None:
+        return
+    if any(leftover.labels.get(key) != value for key, value in labels.items()):
+        raise SimError(
+            f"A container named {pending_name!r} exists that this stack did not create: remove or "
+            "rename it, then run `pulumi up` again."
+        )
+    remove_container(client, leftover.id, stop_timeout=1)
+
+
+def commit_name(container: Container, name: str) -> None:
+    """The create finished: the container leaves its pending name and is the resource's own."""
+    container.rename(name)
 
 
 def last_exit_code(container: Container) -> int | None:
@@ -120,6 +146,10 @@ def removed_on_failure(client: docker.DockerClient, container: Container) -> Ite
         raise
 
 
+@overload
+def whole_number(value: float | int) -> int: ...
+@overload
+def whole_number(value: None) -> None: ...
 def whole_number(value: float | int | None) -> int | None:
     """Pulumi sends every number as a float (3000 arrives as 3000.0): Docker wants ints."""
     return None if value is None else int(value)

@@ -11,16 +11,21 @@ import secrets
 import socket
 from typing import Any
 
+import docker
+import docker.errors
 import pulumi
+from docker.models.containers import Container
 from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
-from sim_provider.container_provider import ContainerProvider
+from sim_provider.container_provider import ContainerProvider, pending_name
 from sim_provider.docker_ops import (
     SimError,
+    clear_pending,
+    commit_name,
     connect,
     copy_file_into,
     find_container,
-    remove_labelled_containers,
+    remove_container,
     removed_on_failure,
     whole_number,
 )
@@ -64,12 +69,12 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
     )
 
 
-def pick_host_port(labels: dict[str, str]) -> int:
+def pick_host_port(labels: dict[str, str], taken: frozenset[int] = frozenset()) -> int:
     """A port derived from the stack and workload, so the URL survives `destroy` and `up`;
-    any free port when that one is taken."""
+    any free port when that one is taken (or in `taken`: lost to a create running in parallel)."""
     digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).digest()
     preferred = PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
-    for port in (preferred, 0):
+    for port in ([] if preferred in taken else [preferred]) + [0]:
         with socket.socket() as probe:
             # As a server would: connections of a previous run lingering in TIME_WAIT do not count.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -105,32 +110,14 @@ class IngressProvider(ContainerProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
-        remove_labelled_containers(client, props["labels"])
+        pending = pending_name(props)
+        clear_pending(client, pending, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
-        host_port = pick_host_port(props["labels"])
-        container = client.containers.create(
-            props["image_ref"],
-            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-            name=name,
-            labels=props["labels"],
-            network=props["network"],
-            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
-            restart_policy={"Name": "unless-stopped"},
-            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
-            stop_signal="SIGUSR1",
-            detach=True,
-        )
+        container, host_port = _start_on_a_free_port(client, props, pending)
         url = f"http://127.0.0.1:{host_port}"
         with removed_on_failure(client, container):
-            config = haproxy_config(
-                props["alias"],
-                whole_number(props["port"]),
-                props.get("readiness"),
-                whole_number(props["slots"]),
-            )
-            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
-            container.start()
             _wait_forwarding(container, props, host_port)
+            commit_name(container, name)
         outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
         return CreateResult(container.id, outputs)
 
@@ -147,9 +134,45 @@ class IngressProvider(ContainerProvider):
         # New replicas behind it are an update, not a replacement: `update` checks traffic reaches them.
         changed = self.replaced(olds, news)
         new_backends = olds.get("backends") != news.get("backends")
-        return DiffResult(
-            changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False
+        # The URL's port can be held by one container at a time: the old entry goes first, so the
+        # URL stays the same (a brief outage of the public URL; replicas are unaffected).
+        return DiffResult(changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=True)
+
+
+def _start_on_a_free_port(
+    client: docker.DockerClient, props: dict[str, Any], pending: str
+) -> tuple[Container, int]:
+    """HAProxy started on its port. A free port may be taken between the check and the start by
+    a create running in parallel (two workloads whose derived ports collide): then another."""
+    taken: frozenset[int] = frozenset()
+    config = haproxy_config(
+        props["alias"], whole_number(props["port"]), props.get("readiness"), whole_number(props["slots"])
+    )
+    while True:
+        host_port = pick_host_port(props["labels"], taken)
+        container = client.containers.create(
+            props["image_ref"],
+            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+            name=pending,
+            labels=props["labels"],
+            network=props["network"],
+            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
+            restart_policy={"Name": "unless-stopped"},
+            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
+            stop_signal="SIGUSR1",
+            detach=True,
         )
+        with removed_on_failure(client, container):
+            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+            try:
+                container.start()
+            except docker.errors.APIError as error:
+                if "port is already allocated" not in str(error) or len(taken) >= 3:
+                    raise
+                remove_container(client, container.id, stop_timeout=0)
+                taken |= {host_port}
+                continue
+        return container, host_port
 
 
 def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> None:

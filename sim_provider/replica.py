@@ -11,13 +11,14 @@ import pulumi
 from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
-from sim_provider.container_provider import ContainerProvider
+from sim_provider.container_provider import ContainerProvider, pending_name
 from sim_provider.docker_ops import (
     ROLE_LABEL,
     SPEC_LABEL,
+    clear_pending,
+    commit_name,
     connect,
     container_ip,
-    remove_labelled_containers,
     removed_on_failure,
     whole_number,
 )
@@ -60,14 +61,15 @@ class ReplicaProvider(ContainerProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], SPEC_LABEL: spec_hash(props)}
-        remove_labelled_containers(client, labels)
+        pending = pending_name(props)
+        clear_pending(client, pending, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
         memory = whole_number(props.get("memory_mib"))
         api = client.api
         created = api.create_container(
             image=props["image_ref"],
             command=props.get("command") or None,
-            name=name,
+            name=pending,
             environment=props.get("env") or {},
             labels=labels,
             detach=True,
@@ -99,6 +101,7 @@ class ReplicaProvider(ContainerProvider):
                     wait(probe=_network_probe(props, prober, ip))
             else:
                 wait(probe=_host_probe(props, ip))
+            commit_name(container, name)
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
 
 

@@ -78,17 +78,29 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
     """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
     created: list[SimProject] = []
 
-    def make(body: str = "", config: dict[str, str] | None = None, source: Path | None = None) -> SimProject:
-        name = f"t{uuid.uuid4().hex[:8]}"
-        path = tmp_path / name
+    def make(
+        body: str = "",
+        config: dict[str, str] | None = None,
+        source: Path | None = None,
+        name: str | None = None,
+        backend: Path | None = None,
+    ) -> SimProject:
+        """`name` (default: unique) is the Pulumi project's; `backend` a state folder of its own
+        (default: the session's), as a second checkout of one project would have."""
+        name = name or f"t{uuid.uuid4().hex[:8]}"
+        path = tmp_path / uuid.uuid4().hex[:8] / name
         if source is not None:
             shutil.copytree(source, path)
-        path.mkdir(exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True)
         (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+        env_vars = {}
+        if backend is not None:
+            backend.mkdir(parents=True, exist_ok=True)
+            env_vars["PULUMI_BACKEND_URL"] = f"file://{backend}"
         stack = auto.create_or_select_stack(
             stack_name="test",
             work_dir=str(path),
-            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
+            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase", env_vars=env_vars),
         )
         for key, value in {"containers:platform": "sim", **(config or {})}.items():
             stack.set_config(key, auto.ConfigValue(value))
@@ -103,5 +115,6 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
         release_stale_locks(project.stack)  # a test may have killed an update on purpose
         project.stack.destroy()
         project.stack.workspace.remove_stack(project.stack.name)
+    for project in created:  # once all are gone: two checkouts of one stack share its label
         leftovers = labelled(docker_client, project.stack_label)
         assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
