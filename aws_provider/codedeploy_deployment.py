@@ -13,7 +13,13 @@ runs (describe-services). On the stack's first `pulumi up` ECS has just created 
 that very task definition, so nothing is deployed; when the resource is added to an older service,
 or an update failed half-way, the service is brought to the declared revision.
 
-boto3 clients are made inside each call, never kept on the provider: the provider is pickled.
+A deployment already running for the group (a `pulumi up` interrupted by Ctrl-C or a CI timeout,
+then run again) is attached to and waited for instead of a second CreateDeployment, which CodeDeploy
+would refuse (DeploymentLimitExceededException); the service is then deployed only if it is still
+not on the declared revision.
+
+Credentials and region are the stack's AWS provider's (`aws_provider.session`). boto3 clients are
+made inside each call, never kept on the provider: the provider is pickled.
 """
 
 import json
@@ -21,24 +27,26 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
 import pulumi
 from botocore.exceptions import BotoCoreError, ClientError
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateResult
 
+from aws_provider.session import CREDENTIAL_INPUTS, session
+
 # Bumped when the provider's behaviour changes, so that stacks pick up the new pickled provider.
-PROVIDER_VERSION = 1
+PROVIDER_VERSION = 2
 DEFAULT_TIMEOUT_MINUTES = 60.0
 DEFAULT_POLL_SECONDS = 15.0
 SUCCEEDED = "Succeeded"
 FAILED = ("Failed", "Stopped")
+# CodeDeploy's DeploymentStatus values of a deployment that has not finished.
+ACTIVE = ["Created", "Queued", "InProgress", "Baking", "Ready"]
 INPUTS = (
     "deployment_input",
     "task_definition_arn",
     "cluster_name",
     "service_name",
-    "region",
-    "profile",
+    *CREDENTIAL_INPUTS,
     "timeout_minutes",
     "poll_seconds",
     "provider_version",
@@ -50,9 +58,8 @@ class DeploymentError(Exception):
 
 
 def client(service: str, props: Mapping[str, Any]) -> Any:
-    """A fresh boto3 client for `service` in the resource's region (and profile, when given)."""
-    session = boto3.session.Session(profile_name=props.get("profile") or None, region_name=props["region"])
-    return session.client(service)
+    """A fresh boto3 client for `service` with the stack's AWS credentials, in its region."""
+    return session(props).client(service)
 
 
 def current_task_definition(ecs: Any, cluster: str, service: str) -> str:
@@ -71,7 +78,8 @@ def current_task_definition(ecs: Any, cluster: str, service: str) -> str:
 
 def roll_out(props: Mapping[str, Any]) -> str | None:
     """Deploy `props["task_definition_arn"]` unless the service runs it already, and wait for the
-    outcome. Returns the deployment's id, or None when no deployment was needed."""
+    outcome; first wait for a deployment of the group still running. Returns the id of the
+    deployment that brought the service there, or None when none was needed."""
     task_definition = props["task_definition_arn"]
     ecs = client("ecs", props)
     if current_task_definition(ecs, props["cluster_name"], props["service_name"]) == task_definition:
@@ -79,20 +87,34 @@ def roll_out(props: Mapping[str, Any]) -> str | None:
     codedeploy = client("codedeploy", props)
     params = json.loads(props["deployment_input"])
     target = f"{params['applicationName']}/{params['deploymentGroupName']}"
+    wait = {
+        "timeout_seconds": float(props.get("timeout_minutes", DEFAULT_TIMEOUT_MINUTES)) * 60,
+        "poll_seconds": float(props.get("poll_seconds", DEFAULT_POLL_SECONDS)),
+    }
+    running = active_deployment(codedeploy, params)
+    if running is not None:
+        pulumi.log.info(f"CodeDeploy deployment {running} of {target} is still running: waiting for it")
+        wait_for_deployment(codedeploy, running, task_definition, **wait)
+        if current_task_definition(ecs, props["cluster_name"], props["service_name"]) == task_definition:
+            return running
     try:
         deployment_id = str(codedeploy.create_deployment(**params)["deploymentId"])
     except (ClientError, BotoCoreError) as error:
         raise DeploymentError(
             f"CodeDeploy refused to deploy {task_definition} with {target}: {error}"
         ) from error
-    wait_for_deployment(
-        codedeploy,
-        deployment_id,
-        task_definition,
-        timeout_seconds=float(props.get("timeout_minutes", DEFAULT_TIMEOUT_MINUTES)) * 60,
-        poll_seconds=float(props.get("poll_seconds", DEFAULT_POLL_SECONDS)),
-    )
+    wait_for_deployment(codedeploy, deployment_id, task_definition, **wait)
     return deployment_id
+
+
+def active_deployment(codedeploy: Any, params: Mapping[str, Any]) -> str | None:
+    """The deployment of the group that has not finished yet, if any (CodeDeploy runs one at a time)."""
+    found = codedeploy.list_deployments(
+        applicationName=params["applicationName"],
+        deploymentGroupName=params["deploymentGroupName"],
+        includeOnlyStatuses=ACTIVE,
+    ).get("deployments", [])
+    return str(found[0]) if found else None
 
 
 def wait_for_deployment(
@@ -184,14 +206,14 @@ class CodeDeployDeployment(pulumi.dynamic.Resource):
         task_definition_arn: pulumi.Input[str],
         cluster_name: pulumi.Input[str],
         service_name: pulumi.Input[str],
-        region: pulumi.Input[str],
-        profile: pulumi.Input[str] | None = None,
+        credentials: Mapping[str, pulumi.Input[Any]],
         timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES,
         poll_seconds: float = DEFAULT_POLL_SECONDS,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """`deployment_input`: CodeDeploy CreateDeployment input (JSON) that moves the service to
-        `task_definition_arn`; `timeout_minutes`: how long one deployment may take."""
+        `task_definition_arn`; `credentials`: the AWS provider's settings, `CREDENTIAL_INPUTS` by
+        name (`region` required); `timeout_minutes`: how long one deployment may take."""
         if timeout_minutes <= 0:
             raise ValueError("timeout_minutes must be greater than 0")
         props = {
@@ -199,8 +221,7 @@ class CodeDeployDeployment(pulumi.dynamic.Resource):
             "task_definition_arn": task_definition_arn,
             "cluster_name": cluster_name,
             "service_name": service_name,
-            "region": region,
-            "profile": profile,
+            **{key: credentials.get(key) for key in CREDENTIAL_INPUTS},
             "timeout_minutes": timeout_minutes,
             "poll_seconds": poll_seconds,
             "provider_version": PROVIDER_VERSION,

@@ -255,7 +255,7 @@ def logs(console: Console, stack: auto.Stack, project: Path, tail: int) -> int:
     if platform != "sim":
         console.print(f"`logs` reads containers on sim only; stack '{stack.name}' runs on {platform}.")
         return USAGE
-    import docker  # type: ignore[import-untyped, unused-ignore]
+    import docker  # type: ignore[import-untyped, unused-ignore]  # docker ships no stubs; types-docker may be absent
 
     label = f"containers.stack={project_name(project)}/{stack.name}"
     try:

@@ -32,5 +32,10 @@ class ClusterArgs(TypedDict, total=False):
     """eks: most nodes of the managed node group, 1..450. Default: 3."""
     fargate: bool
     """eks: run every pod on Fargate (a Fargate profile) instead of a managed node group. Default: false."""
+    fargate_namespaces: list[str]
+    """eks with `fargate`: more namespaces the Fargate profile admits, beside kube-system and this
+    stack's `<project>-<stack>`: those of other stacks that deploy into this cluster through
+    `containers:eks` (their pods stay Pending otherwise). At most 3 (5 selectors a profile).
+    Default: none."""
     load_balancer_controller: bool
     """eks: install the AWS Load Balancer Controller, which public workloads need. Default: true."""

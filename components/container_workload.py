@@ -4,19 +4,26 @@ balancers, HTTP APIs, service connect, autoscaling, CodeDeploy blue/green, IAM l
 Every resource it creates is its child, so Pulumi `transforms` given in `opts` reach all of them.
 """
 
+from typing import Any
+
 import pulumi
 
 from components.cluster import default_cluster
-from components.platforms.ecs.container_workload import deploy_container_workload
-from components.platforms.ecs.preconditions import check_container_workload, require_ecs_platform
+from components.platforms import platform_package, require_platform
 from components.spec.container_workload.args import ContainerWorkloadArgs
-from components.spec.container_workload.workload import COMPONENT, parse_container_workload
+from components.spec.container_workload.workload import (
+    COMPONENT,
+    ContainerWorkloadSpec,
+    parse_container_workload,
+)
+from components.spec.platform import Platform
+from components.spec.stack_config import read_stack_config
 
 __all__ = ["ContainerWorkload", "ContainerWorkloadArgs"]
 
 
 class ContainerWorkload(pulumi.ComponentResource):
-    """One ECS service whose tasks run `containers` together (Fargate, or EC2 with `instance_types`)."""
+    """Containers run together as tasks: an ECS service (Fargate or EC2), or local Docker on sim."""
 
     url: pulumi.Output[str | None]
     """The first of `urls`; None when nothing outside the VPC reaches the workload."""
@@ -44,13 +51,41 @@ class ContainerWorkload(pulumi.ComponentResource):
     ) -> None:
         # Everything is checked before anything is registered, so bad input creates nothing.
         spec = parse_container_workload(name, args)
-        require_ecs_platform(COMPONENT, name)
-        cluster = check_container_workload(spec)
+        platform = require_platform(COMPONENT, name, (Platform.ECS, Platform.SIM))
+        package = platform_package(platform)
+        if platform == Platform.ECS:
+            from components.platforms.ecs.preconditions import check_container_workload
+
+            cluster = check_container_workload(spec)
+        else:
+            cluster = package.check_container_workload(spec)
         super().__init__(f"containers:index:{COMPONENT}", name, {}, opts)
         self.spec = spec
         """The validated args, read by workloads that `connect_to` this one."""
         self.cluster = cluster or default_cluster()
-        deployed = deploy_container_workload(self, spec, self.cluster)
+        if platform == Platform.ECS:
+            self._deploy_ecs(spec, package)
+        else:
+            self._deploy_sim(spec, package, read_stack_config(COMPONENT, name))
+        self.register_outputs(
+            {
+                "url": self.url,
+                "urls": self.urls,
+                "internal_urls": self.internal_urls,
+                "service_name": self.service_name,
+                "cluster_name": self.cluster_name,
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_names": self.log_group_names,
+                "codedeploy_deployment": self.codedeploy_deployment,
+            }
+        )
+
+    def _deploy_ecs(self, spec: ContainerWorkloadSpec, package: Any) -> None:
+        self.images: dict[str, Any] = {}
+        """sim: container name -> the `LocalImage` it runs."""
+        self.tasks: list[Any] = []
+        """sim: one `sim_provider.task.Task` per instance."""
+        deployed = package.deploy_container_workload(self, spec, self.cluster)
         self.resources = deployed
         """Every resource created, by role (`platforms.ecs.container_workload.ContainerWorkloadResources`)."""
         self.service = deployed.service
@@ -81,21 +116,28 @@ class ContainerWorkload(pulumi.ComponentResource):
         self.service_name = deployed.service.name
         self.cluster_name = deployed.cluster_name
         self.task_definition_arn = deployed.task.task_definition.arn
-        self.log_group_names = pulumi.Output.from_input(
-            {container: group.name for container, group in deployed.task.log_groups.items()}
+        self.log_group_names = pulumi.Output.all(
+            **{container: group.name for container, group in deployed.task.log_groups.items()}
         )
         self.codedeploy_deployment = (
             deployed.blue_green.deployment_input if deployed.blue_green else pulumi.Output.from_input(None)
         )
-        self.register_outputs(
-            {
-                "url": self.url,
-                "urls": self.urls,
-                "internal_urls": self.internal_urls,
-                "service_name": self.service_name,
-                "cluster_name": self.cluster_name,
-                "task_definition_arn": self.task_definition_arn,
-                "log_group_names": self.log_group_names,
-                "codedeploy_deployment": self.codedeploy_deployment,
-            }
-        )
+
+    def _deploy_sim(self, spec: ContainerWorkloadSpec, package: Any, config: Any) -> None:
+        deployed = package.deploy_container_workload(self, spec, self.cluster, config)
+        self.resources = deployed
+        self.images = dict(deployed.images)
+        self.tasks = list(deployed.tasks)
+        for hatch in ("service", "task_definition", "task_role", "execution_role", "security_group"):
+            setattr(self, hatch, None)  # ecs only
+        self.log_groups, self.secret_parameters, self.target_groups, self.listener_rules = {}, {}, {}, {}
+        self.scalable_target, self.scaling_policies = None, []
+        self.auto_scaling_group = self.capacity_provider = self.deployment_group = self.rollout = None
+        self.url = pulumi.Output.all(*deployed.urls).apply(lambda urls: urls[0] if urls else None)
+        self.urls = pulumi.Output.all(*deployed.urls).apply(list)
+        self.internal_urls = pulumi.Output.from_input(dict(deployed.internal_urls))
+        self.service_name = pulumi.Output.from_input(spec.resource_name)
+        self.cluster_name = deployed.cluster_name
+        self.task_definition_arn = pulumi.Output.from_input(None)  # type: ignore[arg-type]  # no task definition on sim
+        self.log_group_names = pulumi.Output.from_input({})
+        self.codedeploy_deployment = pulumi.Output.from_input(None)

@@ -118,7 +118,7 @@ class ContainersProvider(ComponentProvider):
         super().__init__(SERVED, PACKAGE, None, version_)
         self.schema = json.dumps(localize_references(json.loads(self.schema or "{}"), version_))
         self.constructed: dict[tuple[str, str], pulumi.ComponentResource] = {}
-        self._components = {name: self._kept(cls) for name, cls in self._components.items()}  # type: ignore[misc]
+        self._components = {name: self._kept(cls) for name, cls in self._components.items()}  # type: ignore[misc]  # the host reads this private map; we wrap each class
         pulumi.runtime.register_resource_module(PACKAGE, "index", _ReferenceModule(self))
 
     def _kept(self, cls: type[pulumi.ComponentResource]) -> Callable[..., pulumi.ComponentResource]:

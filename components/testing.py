@@ -147,11 +147,15 @@ class Mocks(pulumi.runtime.Mocks):
         self.account = account
         self.monitor: RecordingMonitor | None = None
         """Set by `use_mocks`; where resources inside remote components are registered."""
+        self.provider_regions: dict[str, str] = {}
+        """Explicit `aws.Provider`s' regions by their ids: invokes through one answer its region."""
 
     # ------------------------------------------------------------------ resources
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         made = self._computed(args)
+        if args.typ == "pulumi:providers:aws" and isinstance(args.inputs.get("region"), str):
+            self.provider_regions[f"{args.name}-id"] = args.inputs["region"]
         if not args.custom:
             # A component's outputs are not its inputs: echoing them breaks typed outputs (awsx's VPC).
             return f"{args.name}-id", made
@@ -292,9 +296,14 @@ class Mocks(pulumi.runtime.Mocks):
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return self.answer(args), []
 
+    def _region_of(self, provider: str | None) -> str:
+        """The region of the provider a call went through ('urn::id'), else the stack's."""
+        provider_id = (provider or "").rsplit("::", 1)[-1]
+        return self.provider_regions.get(provider_id, self.region)
+
     def answer(self, args: MockCallArgs) -> dict[str, Any]:
         """The result of a provider function (invoke or resource method); {} for unknown ones."""
-        region, account = self.region, self.account
+        region, account = self._region_of(args.provider), self.account
         match args.token:
             case "aws:index/getRegion:getRegion":
                 return {"region": region, "name": region, "id": region}

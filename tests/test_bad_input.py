@@ -356,7 +356,12 @@ BAD: list[Bad] = [
         cwl(container(essential={"yes": True})), ECS),
     Bad("ContainerWorkload scaling min above max", CWL, "scaling.min_instances", 4, "at most",
         cwl(scaling={"min_instances": 4, "max_instances": 2}), ECS),
-    Bad("ContainerWorkload on eks", CWL, "containers:platform (stack config)", "eks", "ecs", cwl(), EKS),
+    Bad("ContainerWorkload on eks", CWL, "containers:platform (stack config)", "eks", "ecs or sim", cwl(), EKS),
+    # ---- what sim cannot run: one clear error, never silence
+    Bad("EFS volume on sim", CWL, "containers[0].volume_mounts", ["web-efs-0"], "EFS file systems exist only in AWS",
+        cwl(container(volume_mounts=[{"type": "efs", "efs_filesystem": object(), "mount_path": "/data"}]))),
+    Bad("connect_to a Workload on sim", CWL, "connect_to[0]", AnyOf(Workload), "AWS buckets, tables",
+        connect_to_workload),
 ]
 # fmt: on
 

@@ -13,7 +13,9 @@ half a second each to import, which a sim `up` should never pay.
 import importlib
 from types import ModuleType
 
+from components.spec.errors import InvalidArgumentError
 from components.spec.platform import Platform
+from components.spec.stack_config import current_platform
 from components.spec.workload import WorkloadSpec
 
 PACKAGES = {
@@ -33,3 +35,18 @@ def validate_workload_on(platform: Platform, spec: WorkloadSpec) -> None:
     validate = getattr(platform_package(platform), "validate_workload", None)
     if validate is not None:
         validate(spec)
+
+
+def require_platform(component: str, name: str, platforms: tuple[Platform, ...]) -> Platform:
+    """The stack's platform, if `component` runs there; else one clear message naming where it runs."""
+    platform = current_platform(component, name)
+    if platform not in platforms:
+        names = " or ".join(p.value for p in platforms)
+        raise InvalidArgumentError(
+            component,
+            name,
+            "containers:platform (stack config)",
+            platform.value,
+            f"{names} ({component} runs on {names.replace('ecs', 'ECS')} only in this version)",
+        )
+    return platform

@@ -13,3 +13,10 @@ def dns_label(*parts: str) -> str:
 def stack_label() -> str:
     """`<project>-<stack>` as a label, the prefix that keeps stacks apart on a shared engine or cluster."""
     return dns_label(pulumi.get_project(), pulumi.get_stack())
+
+
+def env_name(*parts: object) -> str:
+    """Stacktape's connection variables: 'STP_' and the parts in upper snake case,
+    e.g. ('photosBucket', 'name') -> 'STP_PHOTOS_BUCKET_NAME'."""
+    words = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(part)) for part in ("stp", *parts)]
+    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(words)).strip("_").upper()

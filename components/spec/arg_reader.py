@@ -100,8 +100,9 @@ class ArgReader:
             if not accepted(value):
                 raise self.error(f"{field}[{index}]", value, allowed)
 
-    def reference(self, field: str, value: Any, what: str) -> object:
-        """An object this layer passes through untouched (a component, a function, ...)."""
+    def reference(self, field: str, value: Any, what: str) -> Any:
+        """An object this layer passes through untouched (a component, a function, ...). Typed by
+        the spec field it fills; the component that receives it checks its class."""
         if value is None:
             raise self.error(field, value, what)
         return self.plain(field, value)

@@ -50,6 +50,12 @@ DEFAULT_FARGATE = False
 DEFAULT_LOAD_BALANCER_CONTROLLER = True
 MAX_NODES = 450  # a managed node group's quota
 NODE_KEYS = ("node_instance_types", "desired_nodes", "min_nodes", "max_nodes")
+# A Fargate profile takes at most 5 selectors (EKS user guide, "Fargate profile"): kube-system and
+# the stack's namespace take two.
+MAX_FARGATE_PROFILE_SELECTORS = 5
+OWN_FARGATE_NAMESPACES = 2
+NAMESPACE_PATTERN = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+NAMESPACE_RULE = "Kubernetes namespace names (DNS labels: lowercase letters, digits and '-', at most 63)"
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,8 @@ class ClusterSpec:
     nodes: NodeGroupSpec | None = None
     """eks: the managed node group; None when pods run on Fargate (and on other platforms)."""
     load_balancer_controller: bool = DEFAULT_LOAD_BALANCER_CONTROLLER
+    fargate_namespaces: tuple[str, ...] = ()
+    """eks with Fargate: namespaces of other stacks the Fargate profile admits too."""
 
     @property
     def has_nat(self) -> bool:
@@ -93,6 +101,7 @@ def parse_cluster(name: str, args: Mapping[str, Any] | None, platform: Platform)
                 "load_balancer_controller",
                 values.get("load_balancer_controller", DEFAULT_LOAD_BALANCER_CONTROLLER),
             ),
+            fargate_namespaces=_fargate_namespaces(reader, values),
         )
     return ClusterSpec(name)
 
@@ -137,6 +146,19 @@ def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
             if key in values:
                 raise reader.error(key, values[key], "nothing when fargate is true (Fargate has no nodes)")
     return fargate
+
+
+def _fargate_namespaces(reader: ArgReader, values: Mapping[str, Any]) -> tuple[str, ...]:
+    if "fargate_namespaces" not in values:
+        return ()
+    raw = values["fargate_namespaces"]
+    if not values.get("fargate", DEFAULT_FARGATE):
+        raise reader.error("fargate_namespaces", raw, "nothing unless fargate is true")
+    namespaces = reader.strings("fargate_namespaces", raw, NAMESPACE_RULE)
+    most = MAX_FARGATE_PROFILE_SELECTORS - OWN_FARGATE_NAMESPACES
+    if len(namespaces) > most or any(not NAMESPACE_PATTERN.match(n) for n in namespaces):
+        raise reader.error("fargate_namespaces", list(namespaces), f"at most {most} {NAMESPACE_RULE}")
+    return tuple(namespaces)
 
 
 def _node_group(reader: ArgReader, values: Mapping[str, Any]) -> NodeGroupSpec:

@@ -8,9 +8,13 @@ they live in. Everything here decides which resources exist, so it must be plain
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from components.spec.arg_reader import ArgReader
+
+if TYPE_CHECKING:  # the component classes import this module; annotations only
+    from components.cluster import Cluster
+
 
 ALB_PROTOCOLS = ("HTTP", "HTTPS")
 NLB_PROTOCOLS = ("TCP", "TLS")
@@ -53,7 +57,7 @@ class LoadBalancerSpec:
     listeners: tuple[ListenerSpec, ...]
     internal: bool
     domain: DomainSpec | None
-    cluster: object | None
+    cluster: "Cluster | None"
 
     def listener(self, port: int) -> ListenerSpec | None:
         return next((listener for listener in self.listeners if listener.port == port), None)
@@ -68,7 +72,7 @@ class HttpApiGatewaySpec:
     resource_name: str
     certificate_arn: str | None
     domain: DomainSpec | None
-    cluster: object | None
+    cluster: "Cluster | None"
 
 
 def parse_application_load_balancer(name: str, raw: Mapping[str, Any] | None) -> LoadBalancerSpec:
@@ -180,6 +184,6 @@ def _domain(reader: ArgReader, raw: Any) -> DomainSpec | None:
     )
 
 
-def _cluster(reader: ArgReader, value: Mapping[str, Any]) -> object | None:
+def _cluster(reader: ArgReader, value: Mapping[str, Any]) -> "Cluster | None":
     cluster = value.get("cluster")
     return None if cluster is None else reader.reference("cluster", cluster, "a Cluster component object")

@@ -84,7 +84,7 @@ def read_stack_config(component: str, resource: str) -> StackConfig:
     reader = ArgReader(component, resource)
     _refuse_unknown_keys(reader, _set_keys())
     config = pulumi.Config(NAMESPACE)
-    platform = _choice(reader, "platform", config.get("platform") or Platform.SIM.value, list(Platform))
+    platform = reader.choice(_field("platform"), config.get("platform") or Platform.SIM.value, list(Platform))
     timeout = config.get("readinessTimeoutSeconds")
     return StackConfig(
         platform=Platform(platform),
@@ -93,8 +93,8 @@ def read_stack_config(component: str, resource: str) -> StackConfig:
             if timeout is None
             else reader.number(_field("readinessTimeoutSeconds"), _as_number(timeout), 1, 3600)
         ),
-        sim_probe_from=_choice(
-            reader, "simProbeFrom", config.get("simProbeFrom") or DEFAULT_SIM_PROBE_FROM, SIM_PROBE_FROM
+        sim_probe_from=reader.choice(
+            _field("simProbeFrom"), config.get("simProbeFrom") or DEFAULT_SIM_PROBE_FROM, SIM_PROBE_FROM
         ),
         sim_prober_image=config.get("simProberImage") or DEFAULT_SIM_PROBER_IMAGE,
         sim_ingress_image=config.get("simIngressImage") or DEFAULT_SIM_INGRESS_IMAGE,
@@ -105,12 +105,6 @@ def read_stack_config(component: str, resource: str) -> StackConfig:
 def current_platform(component: str, resource: str) -> Platform:
     """The stack's platform (`sim` unless the stack config names another), the config validated."""
     return read_stack_config(component, resource).platform
-
-
-def _choice(reader: ArgReader, key: str, value: str, choices: list[str] | tuple[str, ...]) -> str:
-    if value not in choices:
-        raise reader.error(_field(key), value, ", ".join(choices))
-    return value
 
 
 def _as_number(value: str) -> float | str:

@@ -17,6 +17,7 @@ from botocore.stub import Stubber
 
 from aws_provider import codedeploy_deployment
 from aws_provider.codedeploy_deployment import (
+    ACTIVE,
     INPUTS,
     CodeDeployDeploymentProvider,
     DeploymentError,
@@ -70,7 +71,21 @@ class Aws:
             {"cluster": props["cluster_name"], "services": [props["service_name"]]},
         )
 
-    def deployment_created(self, props: Mapping[str, Any]) -> None:
+    def no_deployment_running(self, props: Mapping[str, Any], running: list[str] | None = None) -> None:
+        params = json.loads(props["deployment_input"])
+        self.stubbers["codedeploy"].add_response(
+            "list_deployments",
+            {"deployments": running or []},
+            {
+                "applicationName": params["applicationName"],
+                "deploymentGroupName": params["deploymentGroupName"],
+                "includeOnlyStatuses": ACTIVE,
+            },
+        )
+
+    def deployment_created(self, props: Mapping[str, Any], checked: bool = False) -> None:
+        if not checked:
+            self.no_deployment_running(props)
         self.stubbers["codedeploy"].add_response(
             "create_deployment", {"deploymentId": DEPLOYMENT_ID}, json.loads(props["deployment_input"])
         )
@@ -188,6 +203,7 @@ def test_a_deployment_past_its_timeout_is_stopped_with_rollback(aws: Aws, props:
 
 def test_codedeploy_refusing_the_deployment_is_reported(aws: Aws, props: dict[str, Any]) -> None:
     aws.service_runs(OLD_TASK, props)
+    aws.no_deployment_running(props)
     aws.stubbers["codedeploy"].add_client_error(
         "create_deployment",
         service_error_code="DeploymentLimitExceededException",
@@ -200,6 +216,39 @@ def test_codedeploy_refusing_the_deployment_is_reported(aws: Aws, props: dict[st
         CodeDeployDeploymentProvider().create(props)
 
 
+def test_a_rerun_attaches_to_the_running_deployment_instead_of_creating_another(
+    aws: Aws, props: dict[str, Any]
+) -> None:
+    """After Ctrl-C or a CI timeout the deployment goes on; CreateDeployment would be refused with
+    DeploymentLimitExceededException. The re-run waits for it, then finds the service on the revision."""
+    aws.service_runs(OLD_TASK, props)
+    aws.no_deployment_running(props, running=[DEPLOYMENT_ID])
+    aws.deployment_status("InProgress")
+    aws.deployment_status("Succeeded")
+    aws.service_runs(props["task_definition_arn"], props)
+    result = CodeDeployDeploymentProvider().update(
+        "shop-deploy-app-name/shop", {**props, "task_definition_arn": OLD_TASK, "deployment_id": None}, props
+    )
+    assert result.outs is not None and result.outs["deployment_id"] == DEPLOYMENT_ID
+
+
+def test_after_a_running_deployment_of_another_revision_ours_is_created(
+    aws: Aws, props: dict[str, Any]
+) -> None:
+    aws.service_runs(OLD_TASK, props)
+    aws.no_deployment_running(props, running=["d-OTHER"])
+    aws.stubbers["codedeploy"].add_response(
+        "get_deployment",
+        {"deploymentInfo": {"deploymentId": "d-OTHER", "status": "Succeeded"}},
+        {"deploymentId": "d-OTHER"},
+    )
+    aws.service_runs(OLD_TASK, props)
+    aws.deployment_created(props, checked=True)
+    aws.deployment_status("Succeeded")
+    result = CodeDeployDeploymentProvider().create(props)
+    assert result.outs is not None and result.outs["deployment_id"] == DEPLOYMENT_ID
+
+
 def test_the_stubbed_client_validates_createdeployment_against_botocores_model(
     aws: Aws, props: dict[str, Any]
 ) -> None:
@@ -207,6 +256,7 @@ def test_the_stubbed_client_validates_createdeployment_against_botocores_model(
     bad = {**json.loads(props["deployment_input"]), "deploymentGroup": "shop"}
     props = {**props, "deployment_input": json.dumps(bad)}
     aws.service_runs(OLD_TASK, props)
+    aws.no_deployment_running(props)
     aws.stubbers["codedeploy"].add_response("create_deployment", {"deploymentId": DEPLOYMENT_ID}, bad)
     with pytest.raises(DeploymentError, match='Unknown parameter in input: "deploymentGroup"'):
         CodeDeployDeploymentProvider().create(props)

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
+from components.platforms.aws.credentials import invoke_options
 from components.spec.build_context import BuildContext
 
 # Keep the last images a rollback may need; older ones are expired by ECR itself.
@@ -25,6 +26,7 @@ def registry_image(
 ) -> pulumi.Output[str]:
     """The image reference containers run: `reference`, or the pushed `build` (by digest)."""
     if build is None:
+        assert reference is not None  # the spec gives a reference or a build
         return pulumi.Output.from_input(reference)
     child = pulumi.ResourceOptions(parent=parent)
     repository = aws.ecr.Repository(
@@ -55,7 +57,9 @@ def registry_image(
         ),
         opts=child,
     )
-    credentials = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    credentials = aws.ecr.get_authorization_token_output(
+        registry_id=repository.registry_id, opts=invoke_options(parent)
+    )
     image = docker_build.Image(
         f"{name}-image",
         context={"location": str(build.path)},

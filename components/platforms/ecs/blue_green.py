@@ -23,7 +23,9 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_provider.codedeploy_deployment import CodeDeployDeployment
+from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
+from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
 from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
 from components.platforms.ecs.load_balancers import allow_port, create_listener
@@ -74,8 +76,11 @@ def _test_listener(
     production = balancer.spec.listener(listener_ports(target.events[0])[0])
     port = deployment.test_listener_port
     child = pulumi.ResourceOptions(parent=parent)
+    # The version under test is not for the internet: only the VPC reaches the test listener, even on
+    # a public balancer (hooks and smoke tests run inside it).
+    _, settings = cluster_network(balancer.cluster)
     allow_port(
-        f"{spec.resource_name}-test-in-{port}", balancer.security_group, port, balancer.ingress_cidr, child
+        f"{spec.resource_name}-test-in-{port}", balancer.security_group, port, settings.vpc_cidr, child
     )
     return create_listener(
         f"{spec.resource_name}-test-{port}",
@@ -159,8 +164,7 @@ def create_blue_green(
         task_definition_arn=task_definition_arn,
         cluster_name=cluster_name,
         service_name=service.name,
-        region=aws.get_region_output().region,
-        profile=pulumi.Config("aws").get("profile"),
+        credentials=credentials(parent),
         # The deployment group's role must hold its grants before CodeDeploy assumes it.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants]),
     )

@@ -13,16 +13,19 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from aws_provider.ecs_rollout import EcsServiceRollout
+from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.blue_green import BlueGreen, create_blue_green
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.ec2_capacity import Ec2Capacity, create_ec2_capacity
 from components.platforms.ecs.http_api_routes import HttpApiRouting, attach_http_apis
-from components.platforms.ecs.iam import Access, create_task_role, service_connect_urls
+from components.platforms.ecs.iam import Access, create_task_role
 from components.platforms.ecs.load_balancer_targets import LoadBalancing, attach_load_balancers
 from components.platforms.ecs.scaling import Scaling, create_scaling
 from components.platforms.ecs.service_network import ServiceNetwork, create_service_network
 from components.platforms.ecs.task import TaskResources, create_task
+from components.platforms.service_connect import service_connect_urls
 from components.render.ecs.service import (
     deployment_configuration,
     network_configuration,
@@ -46,11 +49,14 @@ class ContainerWorkloadResources:
     capacity: Ec2Capacity | None
     scaling: Scaling
     blue_green: BlueGreen | None
+    steady: EcsServiceRollout | None
+    """Rolling deployments: fails `pulumi up` unless the service runs the new task definition."""
     cluster_name: pulumi.Output[str]
     urls: tuple[pulumi.Output[str], ...]
     """Where the workload is reachable from outside: its load balancer listeners and HTTP APIs."""
-    internal_urls: Mapping[str, str]
-    """Service-connect alias -> URL other workloads of the cluster use."""
+    internal_urls: Mapping[str, pulumi.Output[str]]
+    """Service-connect alias -> URL other workloads of the cluster use. Known once the service exists:
+    a workload given one (e.g. in env) starts after this service, when its alias resolves."""
 
 
 def deploy_container_workload(
@@ -100,6 +106,18 @@ def deploy_container_workload(
             production_listener=load_balancing.production_listeners[0],
             task_definition_arn=task.task_definition.arn,
         )
+    steady = (
+        EcsServiceRollout(
+            f"{spec.resource_name}-steady",
+            cluster_name=ecs_cluster.name,
+            service_name=service.name,
+            task_definition_arn=task.task_definition.arn,
+            credentials=credentials(parent),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[service]),
+        )
+        if blue_green is None
+        else None
+    )
     return ContainerWorkloadResources(
         service=service,
         task=task,
@@ -110,10 +128,18 @@ def deploy_container_workload(
         capacity=capacity,
         scaling=scaling,
         blue_green=blue_green,
+        steady=steady,
         cluster_name=ecs_cluster.name,
         urls=load_balancing.urls + (http_api.urls if http_api else ()),
-        internal_urls=service_connect_urls(spec),
+        internal_urls=after_service(steady or service, service_connect_urls(spec)),
     )
+
+
+def after_service(
+    service: aws.ecs.Service | EcsServiceRollout, urls: Mapping[str, str]
+) -> dict[str, pulumi.Output[str]]:
+    """`urls` as Outputs of `service` (or its rollout): whatever takes one depends on it."""
+    return {alias: service.id.apply(lambda _, url=url: url) for alias, url in urls.items()}
 
 
 def _service(
@@ -186,6 +212,12 @@ def _service(
                 *service_network.ingress_rules,
                 *([access.policy] if access.policy else []),
                 *([capacity.cluster_capacity_providers] if capacity else []),
+                # Service connect clients resolve their servers' aliases only once those exist.
+                *[
+                    target.service
+                    for target in spec.connect_to
+                    if isinstance(getattr(target, "service", None), aws.ecs.Service)
+                ],
             ],
         ),
     )

@@ -18,8 +18,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.platforms.aws.credentials import invoke_options
 from components.platforms.ecs.cluster import egress_security_group
 from components.platforms.ecs.iam import service_role
+from components.platforms.ecs.names import avoid_reserved_prefix
+from components.spec.aws_names import CAPACITY_PROVIDER_RESERVED_PREFIXES
 from components.spec.container_workload.compute import Ec2Resources
 from components.spec.container_workload.workload import ContainerWorkloadSpec
 
@@ -49,6 +52,13 @@ class Ec2Capacity:
     cluster_capacity_providers: aws.ecs.ClusterCapacityProviders
     instance_memory_mib: pulumi.Output[int]
     """Memory of the smallest instance type, which sizes tasks that give no `memory`."""
+
+
+def max_hosts(spec: ContainerWorkloadSpec) -> int:
+    """The group's most instances: worst case one task per instance (a task may fill one, and each
+    awsvpc task takes one of the instance's few ENIs), and during a deployment both versions run at
+    once: a rolling one up to maximumPercent (200%) of the tasks, a blue/green one a full second set."""
+    return 2 * spec.scaling.max_instances
 
 
 def user_data(cluster_name: str, warm_pool: bool) -> str:
@@ -102,8 +112,7 @@ def create_ec2_capacity(
     group = aws.autoscaling.Group(
         f"{name}-host-group",
         min_size=0,
-        # Worst case one task per instance; managed scaling sets the desired count in between.
-        max_size=spec.scaling.max_instances,
+        max_size=max_hosts(spec),
         vpc_zone_identifiers=subnet_ids,
         max_instance_lifetime=INSTANCE_LIFETIME_SECONDS,
         **_instances(resources, template),
@@ -112,7 +121,8 @@ def create_ec2_capacity(
         opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["desiredCapacity"]),
     )
     provider = aws.ecs.CapacityProvider(
-        f"{name}-capacity-provider",
+        # Auto-named after this: AWS refuses names beginning with 'aws', 'ecs' or 'fargate'.
+        avoid_reserved_prefix(f"{name}-capacity-provider", CAPACITY_PROVIDER_RESERVED_PREFIXES),
         auto_scaling_group_provider={
             "auto_scaling_group_arn": group.arn,
             "managed_scaling": {"status": "ENABLED", "target_capacity": TARGET_CAPACITY_PERCENT},
@@ -129,7 +139,10 @@ def create_ec2_capacity(
         opts=child,
     )
     memory = pulumi.Output.all(
-        *[aws.ec2.get_instance_type_output(instance_type=t).memory_size for t in resources.instance_types]
+        *[
+            aws.ec2.get_instance_type_output(instance_type=t, opts=invoke_options(parent)).memory_size
+            for t in resources.instance_types
+        ]
     ).apply(min)
     return Ec2Capacity(
         ecs_cluster, role, security_group, launch_template, group, provider, association, memory

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.platforms.aws.credentials import region_of
 from components.platforms.ecs.aws_inputs import function_arn
 from components.platforms.ecs.names import aws_dns_label
 from components.render.ecs.http_api import (
@@ -55,7 +56,7 @@ def attach_http_apis(parent: pulumi.Resource, spec: ContainerWorkloadSpec, names
         force_destroy=True,
         opts=child,
     )
-    region = aws.get_region_output().region
+    region = region_of(parent)
     integrations: list[aws.apigatewayv2.Integration] = []
     routes: list[aws.apigatewayv2.Route] = []
     authorizers: list[aws.apigatewayv2.Authorizer] = []

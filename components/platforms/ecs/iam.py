@@ -25,7 +25,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.platforms.ecs.names import env_name
+from components.platforms.names import env_name
+from components.platforms.service_connect import service_connect_environment
 from components.render.ecs.task_role import policy_document, service_trust, task_role_statements
 from components.spec.container_workload.workload import ContainerWorkloadSpec
 
@@ -102,23 +103,8 @@ def _topic(topic: aws.sns.Topic) -> Connection:
     )
 
 
-def service_connect_urls(spec: ContainerWorkloadSpec) -> dict[str, str]:
-    """alias -> URL of every service-connect port, as other workloads of the cluster call it."""
-    return {
-        event.alias: f"{'grpc' if event.protocol == 'grpc' else 'http'}://{event.alias}:{event.container_port}"
-        for _, event in spec.service_connect_ports
-    }
-
-
 def _workload(spec: ContainerWorkloadSpec) -> Connection:
-    urls = service_connect_urls(spec)
-    return Connection(
-        (),
-        {
-            env_name(spec.resource_name, container.name, event.container_port, "url"): urls[event.alias]
-            for container, event in spec.service_connect_ports
-        },
-    )
+    return Connection((), service_connect_environment(spec))
 
 
 CONNECTORS: Mapping[type, Callable[[Any], Connection]] = {
@@ -185,7 +171,7 @@ def service_role(
     statements). Returns the role and the grants, which whatever acts as the role depends on."""
     role = aws.iam.Role(
         name,
-        assume_role_policy=pulumi.Output.json_dumps(service_trust(service)),
+        assume_role_policy=pulumi.Output.json_dumps(service_trust(service, _account(opts))),
         description=description,
         opts=opts,
     )
@@ -195,6 +181,12 @@ def service_role(
     ]
     grants += [inline_policy(grant, role, statements, opts) for grant, statements in inline_policies.items()]
     return role, grants
+
+
+def _account(opts: pulumi.ResourceOptions) -> pulumi.Output[str]:
+    """The deploying account's id, through the provider of `opts.parent`."""
+    invoke = pulumi.InvokeOutputOptions(parent=opts.parent) if opts.parent else None
+    return aws.get_caller_identity_output(opts=invoke).account_id
 
 
 def create_task_role(parent: pulumi.Resource, spec: ContainerWorkloadSpec) -> Access:

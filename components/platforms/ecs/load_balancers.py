@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.platforms.ecs.cluster import ANYWHERE, cluster_network, egress_security_group
 from components.platforms.ecs.names import short_aws_name
+from components.spec.aws_names import LOAD_BALANCER_RESERVED_PREFIXES
 from components.spec.load_balancers import HTTP_PORT, HTTPS_PORT, DomainSpec, ListenerSpec, LoadBalancerSpec
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -56,7 +57,7 @@ def create_load_balancer(
     load_balancer = aws.lb.LoadBalancer(
         f"{name}-lb",
         # Changing either replaces the balancer: the new one needs a new name to exist beside the old.
-        name=short_aws_name(name, spec.kind, spec.internal),
+        name=short_aws_name(name, spec.kind, spec.internal, reserved=LOAD_BALANCER_RESERVED_PREFIXES),
         load_balancer_type=spec.kind,
         internal=spec.internal,
         subnets=vpc.private_subnet_ids if spec.internal else vpc.public_subnet_ids,

@@ -6,21 +6,38 @@ import re
 
 import pulumi
 
+from components.spec.aws_names import reserved_prefix
+
 HASH_LENGTH = 8
+# Put before a generated name that would begin with a prefix AWS reserves (as the CDK does for
+# capacity providers), so the name stays readable.
+SAFE_PREFIXES = {"aws": "cp-", "ecs": "cp-", "fargate": "cp-", "internal-": "lb-"}
 
 
-def short_aws_name(readable: str, *unique: object, max_length: int = 32) -> str:
+def short_aws_name(
+    readable: str, *unique: object, max_length: int = 32, reserved: tuple[str, ...] = ()
+) -> str:
     """A name AWS accepts where it allows only `max_length` letters, digits and '-' (target groups and
     load balancers: 32), unique per stack: `readable` cut to fit, then a hash of the stack and `unique`.
 
     Pulumi's auto-naming adds 8 characters to the resource name and fails past the limit, so these
     resources get explicit names; `unique` must hold every input whose change replaces the resource,
     so that the replacement gets a new name and can exist beside the old one for a moment.
+    A name beginning with one of the `reserved` prefixes (e.g. 'internal-' for load balancers) gets a
+    short prefix of its own first.
     """
     key = "/".join(str(part) for part in (pulumi.get_project(), pulumi.get_stack(), readable, *unique))
     digest = hashlib.sha256(key.encode()).hexdigest()[:HASH_LENGTH]
-    prefix = re.sub(r"[^A-Za-z0-9]+", "-", readable).strip("-")[: max_length - HASH_LENGTH - 1].rstrip("-")
+    clean = re.sub(r"[^A-Za-z0-9]+", "-", readable).strip("-")
+    clean = avoid_reserved_prefix(clean, reserved)
+    prefix = clean[: max_length - HASH_LENGTH - 1].rstrip("-")
     return f"{prefix}-{digest}" if prefix else digest
+
+
+def avoid_reserved_prefix(name: str, reserved: tuple[str, ...]) -> str:
+    """`name`, or (when it begins with a prefix in `reserved`) `name` behind a safe prefix."""
+    found = reserved_prefix(name, reserved)
+    return name if found is None else SAFE_PREFIXES[found] + name
 
 
 def parameter_path(*parts: str) -> str:
@@ -29,13 +46,6 @@ def parameter_path(*parts: str) -> str:
         re.sub(r"[^A-Za-z0-9_.-]+", "-", part) for part in (pulumi.get_project(), pulumi.get_stack(), *parts)
     ]
     return "/" + "/".join(clean)
-
-
-def env_name(*parts: object) -> str:
-    """Stacktape's connection variables: 'STP_' and the parts in upper snake case,
-    e.g. ('photosBucket', 'name') -> 'STP_PHOTOS_BUCKET_NAME'."""
-    words = [re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(part)) for part in ("stp", *parts)]
-    return re.sub(r"[^A-Za-z0-9]+", "_", "_".join(words)).strip("_").upper()
 
 
 def aws_dns_label(text: str) -> str:

@@ -8,6 +8,7 @@ priority, one production listener for CodeDeploy, NAT for private subnets, ...).
 
 from typing import Any
 
+from components.platforms import require_platform
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
 from components.platforms.ecs.load_balancer_targets import listener_ports
 from components.spec.arg_reader import ArgReader
@@ -18,10 +19,8 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
 )
 from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
-from components.spec.errors import InvalidArgumentError
 from components.spec.load_balancers import HttpApiGatewaySpec, LoadBalancerSpec
 from components.spec.platform import Platform
-from components.spec.stack_config import current_platform
 
 PLATFORM_FIELD = "containers:platform (stack config)"
 # What an event or a deployment takes on a balancer: (balancer, (listener port, rule priority or None
@@ -31,15 +30,7 @@ Claim = tuple[Any, tuple[int, int | None], str]
 
 def require_ecs_platform(component: str, name: str) -> None:
     """Components that exist only on ecs for now refuse other platforms with one clear message."""
-    platform = current_platform(component, name)
-    if platform != Platform.ECS:
-        raise InvalidArgumentError(
-            component,
-            name,
-            PLATFORM_FIELD,
-            platform.value,
-            f"ecs ({component} runs on ECS only in this version)",
-        )
+    require_platform(component, name, (Platform.ECS,))
 
 
 def _kind_of(reference: object) -> LoadBalancerSpec | HttpApiGatewaySpec | None:

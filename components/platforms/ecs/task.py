@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
+from components.platforms.aws.credentials import region_of
 from components.platforms.aws.registry_image import registry_image
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.iam import ECS_TASKS, service_role
@@ -99,7 +100,7 @@ def create_task(
         },
         args={c.name: list(c.args) for c in spec.containers},
         environment=dict(environment),
-        region=aws.get_region_output().region,
+        region=region_of(parent),
         task_role_arn=task_role.arn,
         execution_role_arn=execution_role.arn,
         instance_memory_mib=instance_memory_mib,

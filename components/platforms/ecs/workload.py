@@ -191,7 +191,9 @@ def deploy_workload(
     name = container_name(spec)
     return WorkloadOutputs(
         image_ref=deployed.task.images[name],
-        internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
+        internal_url=deployed.service.id.apply(lambda _: f"http://{spec.name}:{spec.port}")
+        if spec.port
+        else None,
         public_url=balancer.url if balancer else None,
         resources={
             "service": deployed.service,

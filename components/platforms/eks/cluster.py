@@ -14,6 +14,8 @@ the default cluster (workloads given no `cluster=`), and then nothing but a name
   "eks_cluster": `pulumi_eks.Cluster`; None for an existing cluster.
   "vpc": `pulumi_awsx.ec2.Vpc`; None for an existing cluster.
   "node_group": `aws.eks.NodeGroup`; None with `fargate: true` or an existing cluster.
+  "metrics_server": `aws.eks.Addon` (EKS's metrics-server add-on, which HPAs read); None for an
+      existing cluster, which must run a metrics server of its own for `scaling` to act.
 """
 
 from typing import Any
@@ -23,6 +25,7 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components.platforms.aws.credentials import credentials, region_of
 from components.platforms.aws.vpc import create_vpc
 from components.platforms.eks.kubeconfig import ClusterEndpoint, kubeconfig
 from components.platforms.eks.load_balancer_controller import NAMESPACE as CONTROLLER_NAMESPACE
@@ -34,13 +37,18 @@ from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 
 NAMESPACE_MAX_LENGTH = 63
-CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group")
+CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group", "metrics_server")
 """Keys of `resources` that only a cluster made here fills; None for an existing cluster."""
 # The AWS Load Balancer Controller picks subnets by tag: `kubernetes.io/role/elb` for internet-facing
 # load balancers (public subnets), `kubernetes.io/role/internal-elb` for internal ones (private).
 # Nodes and Fargate pods sit in the private subnets.
 PUBLIC_SUBNET_TAGS = {"kubernetes.io/role/elb": "1"}
 PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
+# The AWS Load Balancer Controller adds a readiness gate to pods in namespaces with this label, so a
+# rollout waits until the ALB sees the new pods healthy (target-type ip) before it stops old ones.
+NAMESPACE_LABELS = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
+# EKS's add-on of the Kubernetes Metrics Server: HorizontalPodAutoscalers read pod CPU from it.
+METRICS_SERVER_ADDON = "metrics-server"
 
 
 def create_cluster(
@@ -55,7 +63,7 @@ def create_cluster(
         if default and config.eks_cluster
         else None
     )
-    region = aws.get_region_output().region
+    region = region_of(parent)
     if existing is not None:
         return _outputs(
             parent, name, existing, *_access(parent, name, existing, region), dict.fromkeys(CREATED)
@@ -101,7 +109,19 @@ def _create(
         certificate=cluster.eks_cluster.certificate_authority.data,
     )
     node_group = (
-        create_node_group(parent, name, endpoint.cluster_name, vpc, options.nodes) if options.nodes else None
+        # The control plane's version: raising kubernetes_version upgrades the nodes after it.
+        create_node_group(
+            parent, name, endpoint.cluster_name, cluster.eks_cluster.version, vpc, options.nodes
+        )
+        if options.nodes
+        else None
+    )
+    metrics_server = aws.eks.Addon(
+        f"{name}-metrics-server",
+        cluster_name=endpoint.cluster_name,
+        addon_name=METRICS_SERVER_ADDON,
+        # Its pods need somewhere to run: the nodes, or the Fargate profile (kube-system).
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[node_group or cluster]),
     )
     config, provider = _access(parent, name, endpoint, region)
     controller = (
@@ -114,6 +134,7 @@ def _create(
         "eks_cluster": cluster,
         "vpc": vpc,
         "node_group": node_group,
+        "metrics_server": metrics_server,
     }
     return _outputs(parent, name, endpoint, config, provider, created)
 
@@ -121,8 +142,9 @@ def _create(
 def _fargate_profile(options: ClusterSpec) -> dict[str, Any] | None:
     if options.nodes is not None:
         return None
-    # kube-system for CoreDNS and the load balancer controller; the stack's namespace for workloads.
-    namespaces = (CONTROLLER_NAMESPACE, _namespace_name())
+    # kube-system for CoreDNS, the load balancer controller and the metrics server; the stack's
+    # namespace for its workloads; and those of other stacks sharing the cluster.
+    namespaces = (CONTROLLER_NAMESPACE, _namespace_name(), *options.fargate_namespaces)
     return {"selectors": [{"namespace": namespace} for namespace in namespaces]}
 
 
@@ -130,7 +152,7 @@ def _access(
     parent: pulumi.Resource, name: str, cluster: ClusterEndpoint, region: pulumi.Input[str]
 ) -> tuple[pulumi.Output[str], k8s.Provider]:
     """The cluster's kubeconfig, and the Kubernetes provider that uses it."""
-    config = kubeconfig(cluster, region)
+    config = kubeconfig(cluster, {**credentials(parent), "region": region})
     return config, k8s.Provider(
         f"{name}-kubernetes", kubeconfig=config, opts=pulumi.ResourceOptions(parent=parent)
     )
@@ -146,7 +168,7 @@ def _outputs(
 ) -> ClusterOutputs:
     namespace = k8s.core.v1.Namespace(
         f"{name}-namespace",
-        metadata={"name": _namespace_name()},
+        metadata={"name": _namespace_name(), "labels": NAMESPACE_LABELS},
         opts=pulumi.ResourceOptions(parent=parent, provider=provider),
     )
     return ClusterOutputs(

@@ -3,11 +3,15 @@
 The same three values identify any cluster, created here or named in the stack config
 (`containers:eks: {clusterName, endpoint, certificate}`, printed by `scripts/eks-values NAME`), so
 both paths build their Kubernetes provider the same way. The kubeconfig holds no credential: the
-token comes from the deployer's AWS identity at each use.
+token comes from the deployer's AWS identity at each use, the one the Pulumi AWS provider uses (as
+pulumi-eks does): its profile as AWS_PROFILE, and the last role of `aws:assumeRoles` as
+`--role-arn` (assumed with the profile's or the environment's credentials).
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -21,8 +25,34 @@ class ClusterEndpoint:
     certificate: pulumi.Input[str]
 
 
-def exec_kubeconfig(cluster_name: str, endpoint: str, certificate: str, region: str) -> str:
-    """A kubeconfig (JSON) whose user runs `aws eks get-token` for the cluster."""
+def exec_kubeconfig(
+    cluster_name: str,
+    endpoint: str,
+    certificate: str,
+    region: str,
+    profile: str | None = None,
+    role_arn: str | None = None,
+) -> str:
+    """A kubeconfig (JSON) whose user runs `aws eks get-token` for the cluster, as `profile` and
+    `role_arn` when given."""
+    exec_config: dict[str, Any] = {
+        "apiVersion": "client.authentication.k8s.io/v1beta1",
+        "command": "aws",
+        "args": [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            cluster_name,
+            "--region",
+            region,
+            *(["--role-arn", role_arn] if role_arn else []),
+            "--output",
+            "json",
+        ],
+        "interactiveMode": "Never",
+    }
+    if profile:
+        exec_config["env"] = [{"name": "AWS_PROFILE", "value": profile}]
     return json.dumps(
         {
             "apiVersion": "v1",
@@ -38,23 +68,7 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate: str, region: 
             "users": [
                 {
                     "name": cluster_name,
-                    "user": {
-                        "exec": {
-                            "apiVersion": "client.authentication.k8s.io/v1beta1",
-                            "command": "aws",
-                            "args": [
-                                "eks",
-                                "get-token",
-                                "--cluster-name",
-                                cluster_name,
-                                "--region",
-                                region,
-                                "--output",
-                                "json",
-                            ],
-                            "interactiveMode": "Never",
-                        }
-                    },
+                    "user": {"exec": exec_config},
                 }
             ],
         },
@@ -62,7 +76,14 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate: str, region: 
     )
 
 
-def kubeconfig(cluster: ClusterEndpoint, region: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.all(cluster.cluster_name, cluster.endpoint, cluster.certificate, region).apply(
-        lambda values: exec_kubeconfig(*values)
-    )
+def kubeconfig(cluster: ClusterEndpoint, credentials: Mapping[str, pulumi.Input[Any]]) -> pulumi.Output[str]:
+    """`credentials`: `components.platforms.aws.credentials.credentials` of the cluster's component."""
+    roles = pulumi.Output.from_input(credentials.get("assume_roles") or [])
+    return pulumi.Output.all(
+        cluster.cluster_name,
+        cluster.endpoint,
+        cluster.certificate,
+        credentials["region"],
+        credentials.get("profile"),
+        roles.apply(lambda chain: chain[-1]["role_arn"] if chain else None),
+    ).apply(lambda values: exec_kubeconfig(*values))

@@ -28,6 +28,7 @@ def create_node_group(
     parent: pulumi.Resource,
     name: str,
     cluster_name: pulumi.Input[str],
+    version: pulumi.Input[str],
     vpc: awsx.ec2.Vpc,
     options: NodeGroupSpec,
 ) -> aws.eks.NodeGroup:
@@ -56,6 +57,9 @@ def create_node_group(
         f"{name}-nodes",
         cluster_name=cluster_name,
         node_role_arn=role.arn,
+        # Without it EKS picks the version at creation only; a later control plane upgrade would
+        # leave the nodes behind (node kubelets may lag the control plane by few minor versions).
+        version=version,
         subnet_ids=vpc.private_subnet_ids,
         ami_type=AMI_TYPE,
         instance_types=list(options.instance_types),

@@ -28,10 +28,16 @@ import pulumi_kubernetes as k8s
 from components.platforms.aws.registry_image import registry_image
 from components.platforms.outputs import WorkloadOutputs
 from components.render.helm.chart import chart_values, internal_url, write_chart
+from components.spec.errors import InvalidArgumentError
 from components.spec.stack_config import StackConfig
-from components.spec.workload import WorkloadSpec
+from components.spec.workload import COMPONENT, WorkloadSpec
 
 CHARTS_FOLDER = ".charts"
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+SECRET_ARGS_RULE = (
+    "plain values on eks (a Deployment's args are stored in plain text in the state); "
+    "pass a secret as an `env` value, which goes to a Kubernetes Secret"
+)
 
 
 def deploy_workload(
@@ -40,6 +46,7 @@ def deploy_workload(
     provider: k8s.Provider = cluster.resources["provider"]
     namespace: pulumi.Output[str] = cluster.resources["namespace"].metadata.name
     controller: pulumi.Resource | None = cluster.resources["load_balancer_controller"]
+    _check_cluster(spec, cluster)
     chart_dir = write_chart(spec, Path.cwd() / CHARTS_FOLDER / pulumi.get_stack())
     image = registry_image(parent, spec.resource_name, spec.image_reference, spec.build)
     chart = k8s.helm.v4.Chart(
@@ -47,12 +54,15 @@ def deploy_workload(
         chart=str(chart_dir),
         name=spec.name,
         namespace=namespace,
-        values=pulumi.Output.all(image, _split_env(spec.env), pulumi.Output.all(*spec.args)).apply(
+        values=pulumi.Output.all(image, _split_env(spec.env), _plain_args(spec)).apply(
             lambda resolved: chart_values(spec, resolved[0], *resolved[1], args=resolved[2])
         ),
         # The controller's webhooks must answer before a Service or an Ingress can be created.
         opts=pulumi.ResourceOptions(
-            parent=parent, provider=provider, depends_on=[controller] if controller else []
+            parent=parent,
+            provider=provider,
+            depends_on=[controller] if controller else [],
+            transforms=[hpa_owns_replicas] if spec.scaling else None,
         ),
     )
     ingress = _ingress(chart) if spec.public else None
@@ -62,6 +72,55 @@ def deploy_workload(
         public_url=_public_url(spec, ingress) if ingress else None,
         resources={"chart": chart, "ingress": ingress, "namespace": namespace},
     )
+
+
+def _check_cluster(spec: WorkloadSpec, cluster: Any) -> None:
+    """What the cluster is known to lack: refuse a public workload on a cluster made here without the
+    AWS Load Balancer Controller (its Ingress would never get an address); warn that `scaling` needs
+    a metrics server an existing cluster may not run."""
+    made_here = cluster.resources.get("eks_cluster") is not None
+    if spec.public and made_here and cluster.resources.get("load_balancer_controller") is None:
+        raise InvalidArgumentError(
+            COMPONENT,
+            spec.resource_name,
+            "public",
+            True,
+            "false on a Cluster with load_balancer_controller false (no controller gives its Ingress an "
+            "ALB); set load_balancer_controller true on the cluster",
+        )
+    if spec.scaling and cluster.resources.get("metrics_server") is None:
+        pulumi.log.warn(
+            f"Workload '{spec.resource_name}' scales with a HorizontalPodAutoscaler, which reads pod CPU "
+            "from a metrics server: the existing cluster must run one (e.g. EKS's metrics-server add-on), "
+            "or the workload stays at min_instances.",
+        )
+
+
+def hpa_owns_replicas(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    """With an HPA the chart's Deployment has no `replicas`; keep the count it had, so adding
+    `scaling` to a running workload does not reset it to 1 (the field's default) before the HPA acts."""
+    if args.type_ != DEPLOYMENT:
+        return None
+    return pulumi.ResourceTransformResult(
+        args.props,
+        pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(ignore_changes=["spec.replicas"])),
+    )
+
+
+def _plain_args(spec: WorkloadSpec) -> pulumi.Output[list[str]]:
+    """The args resolved; a secret one is refused (the chart's Deployment keeps args in plain text)."""
+    args = [pulumi.Output.from_input(arg) for arg in spec.args]
+
+    async def check(resolved: list[str]) -> list[str]:
+        secret = await asyncio.gather(*(arg.is_secret() for arg in args))
+        for index, is_secret in enumerate(secret):
+            if is_secret:
+                raise InvalidArgumentError(
+                    COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
+                )
+        return resolved
+
+    return pulumi.Output.all(*args).apply(check)
 
 
 def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict[str, str], dict[str, str]]]:

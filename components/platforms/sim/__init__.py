@@ -11,23 +11,23 @@ import pulumi
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
+from components.platforms.sim.container_workload import check_container_workload, deploy_container_workload
+from components.platforms.sim.labels import labels
 from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
-from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress
 from sim_provider.network import DockerNetwork
 from sim_provider.replica import Replica
 
-
-def labels(resource: str, role: str) -> dict[str, str]:
-    """The Docker labels of what `resource` creates in the role `role` (network, image, replica...)."""
-    return {
-        STACK_LABEL: f"{pulumi.get_project()}/{pulumi.get_stack()}",
-        RESOURCE_LABEL: resource,
-        ROLE_LABEL: role,
-    }
+__all__ = [
+    "check_container_workload",
+    "create_cluster",
+    "deploy_container_workload",
+    "deploy_workload",
+    "labels",
+]
 
 
 def checkout() -> str:

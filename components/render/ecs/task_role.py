@@ -32,11 +32,22 @@ def allow(actions: Sequence[str], resources: Sequence[Any]) -> dict[str, Any]:
     return {"Effect": "Allow", "Action": list(actions), "Resource": list(resources)}
 
 
-def service_trust(service: str) -> dict[str, Any]:
-    """The trust policy letting an AWS service (e.g. 'ecs-tasks.amazonaws.com') assume a role."""
-    return policy_document(
-        [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]
-    )
+# Services that send aws:SourceAccount when they assume a role, so the trust policy can name the
+# account (cross-service confused deputy prevention, as AWS's samples for ECS task roles do).
+SOURCE_ACCOUNT_SERVICES = ("ecs-tasks.amazonaws.com",)
+
+
+def service_trust(service: str, account: Any = None) -> dict[str, Any]:
+    """The trust policy letting an AWS service (e.g. 'ecs-tasks.amazonaws.com') assume a role; for the
+    services in SOURCE_ACCOUNT_SERVICES, only on behalf of `account` (the deploying account's id)."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if account is not None and service in SOURCE_ACCOUNT_SERVICES:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account}}
+    return policy_document([statement])
 
 
 def task_role_statements(spec: ContainerWorkloadSpec) -> list[dict[str, Any]]:

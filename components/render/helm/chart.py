@@ -150,15 +150,15 @@ spec:
           {{- if or .Values.env .Values.secretEnv }}
           env:
             {{- range $name, $value := .Values.env }}
-            - name: {{ $name }}
+            - name: {{ $name | toJson }}
               value: {{ $value | toJson }}
             {{- end }}
             {{- range $name, $_ := .Values.secretEnv }}
-            - name: {{ $name }}
+            - name: {{ $name | toJson }}
               valueFrom:
                 secretKeyRef:
                   name: {{ include "workload.secretName" $ }}
-                  key: {{ $name }}
+                  key: {{ $name | toJson }}
             {{- end }}
           {{- end }}
           resources:
@@ -197,6 +197,8 @@ metadata:
     alb.ingress.kubernetes.io/target-type: ip
     {{- /* Wing always checks "/"; a workload with a readiness path is checked where it is ready. */}}
     alb.ingress.kubernetes.io/healthcheck-path: {{ .Values.readiness | default "/" | toJson }}
+    {{- /* Kubernetes' httpGet probe counts 200-399 as success; the controller's default is 200 only. */}}
+    alb.ingress.kubernetes.io/success-codes: "200-399"
     {{- if .Values.ingress.tls }}
     alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS": 443}]'
     alb.ingress.kubernetes.io/ssl-redirect: "443"
@@ -235,7 +237,7 @@ metadata:
 type: Opaque
 data:
   {{- range $name, $value := .Values.secretEnv }}
-  {{ $name }}: {{ $value | b64enc | quote }}
+  {{ $name | toJson }}: {{ $value | b64enc | quote }}
   {{- end }}
 {{- end }}
 """
@@ -443,6 +445,20 @@ def _values_header(spec: WorkloadSpec) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _QuotingDumper(yaml.SafeDumper):
+    """Every string double-quoted: helm reads YAML 1.1, where keys and values such as `y`, `NO` or
+    `on` unquoted are booleans (an env variable named `ON` would become `true`)."""
+
+
+def _quoted(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+
+
+_QuotingDumper.add_representer(str, _quoted)
+
+
 def _dump(data: Mapping[str, Any]) -> str:
     # sort_keys keeps the bytes stable; width keeps long strings (ARNs, args) on one line.
-    return yaml.safe_dump(dict(data), sort_keys=True, default_flow_style=False, width=1_000_000)
+    return yaml.dump(
+        dict(data), Dumper=_QuotingDumper, sort_keys=True, default_flow_style=False, width=1_000_000
+    )

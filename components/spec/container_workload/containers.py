@@ -41,6 +41,8 @@ NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,49}$")
 NAME_RULE = "letters, digits, '-' and '_', starting with a letter, at most 50 characters"
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEPENDENCY_CONDITIONS = ("START", "HEALTHY", "COMPLETE", "SUCCESS")
+# ECS refuses these on an essential container (the task stops when it exits).
+EXIT_CONDITIONS = ("COMPLETE", "SUCCESS")
 HEALTH_CHECK_PREFIXES = ("CMD", "CMD-SHELL")
 # CloudWatch Logs' accepted retention periods (PutRetentionPolicy); Stacktape's default is 90.
 LOG_RETENTION_DAYS = (

@@ -5,13 +5,19 @@ checks across events (duplicate ALB priorities, duplicate routes, ...) live in `
 Load balancers and gateways are the user's component objects, passed through untouched.
 """
 
+import hashlib
 import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from components.spec.arg_reader import ArgReader
+
+if TYPE_CHECKING:  # the component classes import this module; annotations only
+    from components.http_api_gateway import HttpApiGateway
+    from components.load_balancers import ApplicationLoadBalancer, NetworkLoadBalancer
+
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 # Stacktape's (and API Gateway's) route methods; '*' means any method.
@@ -40,8 +46,12 @@ DEFAULT_IAM_RESPONSE = False
 DEFAULT_CACHE_RESULT_SECONDS = 0
 DEFAULT_PAYLOAD_FORMAT = "1.0"
 IDENTITY_SOURCE_PREFIXES = ("$request.", "$context.", "$stageVariables.")
-ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$")
-ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 64 characters"
+# The alias names a Cloud Map service (CreateService: DNS labels of at most 63 characters) and is
+# ECS's discoveryName (lowercase letters, digits, '-').
+ALIAS_MAX_LENGTH = 63
+ALIAS_PATTERN = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
+ALIAS_RULE = "lowercase letters, digits and '-', starting with a letter, at most 63 characters"
+ALIAS_HASH_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,7 @@ class QueryParamCondition:
 @dataclass(frozen=True)
 class ApplicationLoadBalancerEvent:
     TYPE: ClassVar[str] = "application-load-balancer"
-    load_balancer: object
+    load_balancer: "ApplicationLoadBalancer"
     container_port: int
     priority: int
     listener_port: int | None
@@ -90,7 +100,7 @@ class LambdaAuthorizer:
 @dataclass(frozen=True)
 class HttpApiGatewayEvent:
     TYPE: ClassVar[str] = "http-api-gateway"
-    http_api_gateway: object
+    http_api_gateway: "HttpApiGateway"
     container_port: int
     method: str
     path: str
@@ -101,7 +111,7 @@ class HttpApiGatewayEvent:
 @dataclass(frozen=True)
 class NetworkLoadBalancerEvent:
     TYPE: ClassVar[str] = "network-load-balancer"
-    load_balancer: object
+    load_balancer: "NetworkLoadBalancer"
     listener_port: int
     container_port: int
 
@@ -141,6 +151,16 @@ def kebab(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).replace("_", "-").lower()
 
 
+def default_alias(resource_name: str, container_name: str) -> str:
+    """Stacktape's default alias, the resource and container names ('my-resource-my-container'), made
+    a valid alias: cut to fit with a hash of the whole when longer than a DNS label."""
+    full = re.sub(r"[^a-z0-9-]+", "-", f"{kebab(resource_name)}-{kebab(container_name)}").strip("-")
+    if ALIAS_PATTERN.match(full):
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:ALIAS_HASH_LENGTH]
+    return f"{full[: ALIAS_MAX_LENGTH - ALIAS_HASH_LENGTH - 1].rstrip('-')}-{digest}"
+
+
 def parse_event(
     reader: ArgReader, field: str, raw: Any, resource_name: str, container_name: str
 ) -> ContainerEvent:
@@ -172,7 +192,7 @@ def parse_event(
     return _service_connect(reader, field, raw, resource_name, container_name)
 
 
-def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> object:
+def _balancer(reader: ArgReader, field: str, value: Any, kind: str) -> Any:
     return reader.reference(field, value, f"the {kind}LoadBalancer component object to receive traffic from")
 
 
@@ -387,16 +407,7 @@ def _service_connect(
     value = reader.mapping(field, raw, ("type", "container_port", "alias", "protocol"), ("container_port",))
     alias = value.get("alias")
     if alias is None:
-        # Stacktape's default: the resource and container names, e.g. 'my-resource-my-container'.
-        default = f"{kebab(resource_name)}-{kebab(container_name)}"
-        if not ALIAS_PATTERN.match(default):
-            raise reader.error(
-                f"{field}.alias",
-                None,
-                f"{ALIAS_RULE}; the default '{default}' (from the "
-                "resource and container names) is not, so set an alias",
-            )
-        alias = default
+        alias = default_alias(resource_name, container_name)
     elif not isinstance(reader.plain(f"{field}.alias", alias), str) or not ALIAS_PATTERN.match(alias):
         raise reader.error(f"{field}.alias", alias, ALIAS_RULE)
     protocol = value.get("protocol")

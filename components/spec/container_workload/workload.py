@@ -12,7 +12,7 @@ in `access` (all in this package); this module holds the checks across container
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from components.spec.arg_reader import ArgReader
 from components.spec.aws_names import check_aws_resource_name
@@ -29,6 +29,7 @@ from components.spec.container_workload.compute import (
     parse_scaling,
 )
 from components.spec.container_workload.containers import (
+    EXIT_CONDITIONS,
     ContainerSpec,
     LoadBalancerHealthCheckSpec,
     parse_container,
@@ -39,6 +40,11 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
     ServiceConnectEvent,
 )
+
+if TYPE_CHECKING:  # the component classes import this module; annotations only
+    from components.cluster import Cluster
+    from components.load_balancers import ApplicationLoadBalancer, NetworkLoadBalancer
+
 
 COMPONENT = "ContainerWorkload"
 FIELDS = (
@@ -93,7 +99,7 @@ class LoadBalancedTarget:
 
     key: str
     kind: str  # "application" or "network"
-    load_balancer: object
+    load_balancer: "ApplicationLoadBalancer | NetworkLoadBalancer"
     container_name: str
     container_port: int
     health_check: LoadBalancerHealthCheckSpec
@@ -111,7 +117,7 @@ class ContainerWorkloadSpec:
     iam_role_statements: tuple[IamStatementSpec, ...]
     enable_remote_sessions: bool
     use_private_subnets_with_nat: bool
-    cluster: object | None
+    cluster: "Cluster | None"
     load_balanced_targets: tuple[LoadBalancedTarget, ...]
 
     @property
@@ -211,6 +217,13 @@ def _check_dependencies(reader: ArgReader, containers: tuple[ContainerSpec, ...]
                     f"{field}.container_name",
                     dependency.container_name,
                     "a container of this workload: " + ", ".join(others),
+                )
+            if dependency.condition in EXIT_CONDITIONS and target.essential:
+                raise reader.error(
+                    f"{field}.condition",
+                    dependency.condition,
+                    f"START or HEALTHY, or make '{target.name}' essential: false (ECS refuses "
+                    f"{dependency.condition} on an essential container: the task stops when it exits)",
                 )
             if dependency.condition == "HEALTHY" and target.internal_health_check is None:
                 raise reader.error(
@@ -340,7 +353,7 @@ def load_balanced_targets(containers: tuple[ContainerSpec, ...]) -> tuple[LoadBa
     groups: dict[
         tuple[str, int, str, int], list[ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent]
     ] = {}
-    balancers: dict[tuple[str, int], tuple[int, object]] = {}
+    balancers: dict[tuple[str, int], tuple[int, ApplicationLoadBalancer | NetworkLoadBalancer]] = {}
     for container in containers:
         for event in container.events:
             if not isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):

@@ -86,6 +86,7 @@ def test_pulumi_up_rolls_out_a_new_task_definition_through_codedeploy() -> None:
         "cluster_name": "app-ecs-name",
         "service_name": "shop-service-name",
         "region": "us-east-1",
+        "assume_roles": [],
         "timeout_minutes": 60,
         "poll_seconds": 15,
         "provider_version": PROVIDER_VERSION,
@@ -108,7 +109,8 @@ def test_no_rollout_without_a_deployment() -> None:
         )
         assert shop.rollout is None
 
-    assert not of_type(run_ecs(program), DYNAMIC)
+    # Only the rolling deployment's check, no CodeDeploy rollout.
+    assert list(of_type(run_ecs(program), DYNAMIC)) == ["shop-steady"]
 
 
 def test_the_test_listener_and_hooks() -> None:
@@ -129,10 +131,12 @@ def test_the_test_listener_and_hooks() -> None:
     ]
     assert test.ignore_changes == ["defaultActions"]
     ingress = resources["shop-test-in-8443"].inputs
+    # The untested version is reachable from the VPC only, though the balancer is public.
+    assert resources["edge-in-443"].inputs["cidrIpv4"] == "0.0.0.0/0"
     assert (ingress["securityGroupId"], ingress["fromPort"], ingress["cidrIpv4"]) == (
         "edge-sg-id",
         8443,
-        "0.0.0.0/0",
+        "10.0.0.0/16",
     )
     pair = only(resources, GROUP).inputs["loadBalancerInfo"]["targetGroupPairInfo"]
     assert pair["prodTrafficRoute"] == {"listenerArns": [resources["edge-443"].inputs["arn"]]}

@@ -415,7 +415,7 @@ def test_every_resource_is_a_child_so_transforms_reach_them() -> None:
 # ------------------------------------------------------------------------------ bad input
 
 
-@pytest.mark.parametrize("platform", ["sim", "eks"])
+@pytest.mark.parametrize("platform", ["eks"])
 def test_other_platforms_are_refused_before_anything_exists(platform: str) -> None:
     error, registered = registered_before_error(
         lambda: ContainerWorkload("shop", workload_args()), {"containers:platform": platform}

@@ -373,6 +373,7 @@ def test_cluster_outputs_come_from_the_eks_cluster(run: Run) -> None:
         "eks_cluster",
         "vpc",
         "node_group",
+        "metrics_server",
     }
 
 
@@ -438,7 +439,10 @@ def test_chart_is_written_to_the_stack_folder_and_installed_in_the_namespace(
     assert chart["chart"] == str(tmp_path / ".charts" / "unit" / "shop")
     assert (tmp_path / ".charts" / "unit" / "shop" / "Chart.yaml").is_file()
     assert (chart["name"], chart["namespace"]) == ("shop", "containers-unit")
-    assert graph["app-namespace"].inputs["metadata"] == {"name": "containers-unit"}
+    assert graph["app-namespace"].inputs["metadata"] == {
+        "name": "containers-unit",
+        "labels": {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"},
+    }
     values = chart["values"]
     assert values["image"] == "nginx:1.27"
     assert (values["port"], values["readiness"], values["replicas"]) == (8080, "/healthz", 3)
@@ -600,3 +604,163 @@ def test_the_microservices_example_runs_unchanged_on_eks(
     assert backend["env"] == {"ECHO_URL": "http://echo.containers-unit.svc.cluster.local:5678"}
     assert graph["backend-image"].type == "docker-build:index:Image"  # ./backend is built and pushed
     assert "echo-image" not in graph.resources
+
+
+# --- what a real EKS deploy would refuse or get wrong (issue 8) -------------------------------
+
+
+def test_env_names_yaml_reads_as_booleans_stay_strings_in_the_manifest(
+    run: Run, helm: str, tmp_path: Path
+) -> None:
+    names = ["ON", "NO", "YES", "TRUE", "Off", "y"]
+    graph = run(
+        lambda: Workload(
+            "web",
+            {
+                "image": "nginx:1.27",
+                "port": 80,
+                "env": {
+                    **{name: "1" for name in names},
+                    "S": pulumi.Output.secret("x"),
+                    "N": pulumi.Output.secret("y"),
+                },
+            },
+        )
+    )
+    chart = graph["web-chart"].inputs
+    values_file = tmp_path / "install-values.json"
+    values_file.write_text(json.dumps(chart["values"]))
+    objects = helm_template(
+        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
+    )
+    for obj in objects:
+        validate_strictly(obj)
+    [deployment] = [obj for obj in objects if obj["kind"] == "Deployment"]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    assert sorted(item["name"] for item in container["env"]) == sorted([*names, "S", "N"])
+    [secret] = [obj for obj in objects if obj["kind"] == "Secret"]
+    assert sorted(secret["data"]) == ["N", "S"]
+
+
+def test_the_alb_counts_what_the_readiness_probe_counts_as_healthy(
+    run: Run, helm: str, tmp_path: Path
+) -> None:
+    graph = run(
+        lambda: Workload("web", {"image": "nginx:1.27", "port": 80, "public": True, "readiness": "/ok"})
+    )
+    chart = graph["web-chart"].inputs
+    values_file = tmp_path / "install-values.json"
+    values_file.write_text(json.dumps(chart["values"]))
+    objects = helm_template(
+        helm, Path(chart["chart"]), values_file, namespace=chart["namespace"], release=chart["name"]
+    )
+    [ingress] = [obj for obj in objects if obj["kind"] == "Ingress"]
+    # Kubernetes' httpGet probe: 200 <= code < 400; ELBv2 Matcher (ALB): 200..499, default 200.
+    assert ingress["metadata"]["annotations"]["alb.ingress.kubernetes.io/success-codes"] == "200-399"
+
+
+def test_the_namespace_injects_alb_readiness_gates(run: Run) -> None:
+    for config in (None, {"containers:eks": json.dumps(EXISTING)}):
+        graph = run(hello, config)
+        labels = graph["app-namespace"].inputs["metadata"]["labels"]
+        assert labels == {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
+
+
+def test_nodes_follow_the_control_planes_version(run: Run) -> None:
+    graph = run(lambda: Cluster("c", {"kubernetes_version": "1.34"}))
+    assert graph["c-nodes"].inputs["version"] == "1.34"
+
+
+def test_a_cluster_made_here_installs_the_metrics_server_add_on(run: Run) -> None:
+    graph = run(lambda: Cluster("c"))
+    addon = graph["c-metrics-server"]
+    assert addon.type == "aws:eks/addon:Addon"
+    assert addon.inputs["addonName"] == "metrics-server"
+    assert addon.inputs["clusterName"] == graph["c-nodes"].inputs["clusterName"]
+    assert "c-nodes" in graph.dependencies_of("c-metrics-server")
+
+
+def test_scaling_on_an_existing_cluster_warns_about_its_metrics_server(
+    run: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    scaled = {"image": "nginx:1.27", "port": 80, "scaling": {"min_instances": 1, "max_instances": 3}}
+    run(lambda: Workload("web", scaled), {"containers:eks": json.dumps(EXISTING)})
+    assert "metrics server" in caplog.text
+
+
+def test_fargate_profile_admits_the_namespaces_of_other_stacks(run: Run) -> None:
+    graph = run(lambda: Cluster("c", {"fargate": True, "fargate_namespaces": ["shop-prod", "billing-prod"]}))
+    selectors = graph["c-eks"].inputs["fargate"]["selectors"]
+    assert [s["namespace"] for s in selectors] == [
+        "kube-system",
+        "containers-unit",
+        "shop-prod",
+        "billing-prod",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args,allowed",
+    [
+        ({"fargate_namespaces": ["a"]}, "nothing unless fargate is true"),
+        ({"fargate": True, "fargate_namespaces": ["a", "b", "c", "d"]}, "at most 3"),
+        ({"fargate": True, "fargate_namespaces": ["Shop_Prod"]}, "DNS labels"),
+    ],
+)
+def test_bad_fargate_namespaces_are_refused(run: Run, args: dict[str, Any], allowed: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=allowed) as caught:
+        run(lambda: Cluster("c", args))
+    assert caught.value.field == "fargate_namespaces"
+
+
+def test_a_secret_arg_is_refused_on_eks(run: Run) -> None:
+    with pytest.raises(InvalidArgumentError, match="pass a secret as an `env` value") as caught:
+        run(lambda: Workload("web", {"image": "nginx:1.27", "args": ["--token", pulumi.Output.secret("t")]}))
+    assert caught.value.field == "args[1]"
+
+
+def test_adding_scaling_keeps_the_running_replica_count(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pulumi_kubernetes as k8s
+
+    from components.platforms.eks.workload import hpa_owns_replicas
+
+    def transform(type_: str) -> pulumi.ResourceTransformResult | None:
+        args = pulumi.ResourceTransformArgs(
+            custom=True, type_=type_, name="web", props={"spec": {}}, opts=pulumi.ResourceOptions()
+        )
+        return hpa_owns_replicas(args)
+
+    deployment = transform("kubernetes:apps/v1:Deployment")
+    assert deployment is not None and deployment.opts.ignore_changes == ["spec.replicas"]
+    assert transform("kubernetes:core/v1:Service") is None
+    seen: list[pulumi.ResourceOptions] = []
+    real_chart = k8s.helm.v4.Chart
+
+    def chart(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["opts"])
+        return real_chart(*args, **kwargs)
+
+    monkeypatch.setattr(k8s.helm.v4, "Chart", chart)
+    scaled = {"image": "nginx:1.27", "port": 80, "scaling": {"min_instances": 1, "max_instances": 3}}
+    run(lambda: Workload("web", scaled))
+    run(lambda: Workload("web", {"image": "nginx:1.27", "port": 80}))
+    assert [opts.transforms for opts in seen] == [[hpa_owns_replicas], None]
+
+
+def test_a_public_workload_on_a_cluster_without_the_controller_is_refused(run: Run) -> None:
+    def program() -> None:
+        cluster = Cluster("c", {"load_balancer_controller": False})
+        Workload("web", {"image": "nginx:1.27", "port": 80, "public": True, "cluster": cluster})
+
+    with pytest.raises(InvalidArgumentError, match="load_balancer_controller") as caught:
+        run(program)
+    assert caught.value.field == "public"
+
+
+def test_the_kubeconfig_gets_its_token_as_the_aws_provider_does(run: Run) -> None:
+    role = "arn:aws:iam::123456789012:role/deployer"
+    config = {"aws:profile": "deploy", "aws:assumeRoles": json.dumps([{"roleArn": role}])}
+    graph = run(lambda: Cluster("c"), config)
+    user = json.loads(graph["c-kubernetes"].inputs["kubeconfig"])["users"][0]["user"]["exec"]
+    assert user["env"] == [{"name": "AWS_PROFILE", "value": "deploy"}]
+    assert user["args"][user["args"].index("--role-arn") + 1] == role

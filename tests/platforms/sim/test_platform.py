@@ -171,7 +171,7 @@ def test_a_sim_program_never_imports_the_cloud_sdks() -> None:
 def test_an_unknown_probe_mode_is_refused_before_anything_registers() -> None:
     error = refused(hello, config={"containers:simProbeFrom": "sideways"})
     assert error.field == "containers:simProbeFrom (stack config)"
-    assert error.allowed == "auto, host, network"
+    assert error.allowed == "one of auto, host, network"
 
 
 def test_replicas_carry_the_probe_mode_and_prober_image() -> None:

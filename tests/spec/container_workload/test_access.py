@@ -1,29 +1,16 @@
 """What a ContainerWorkload may reach: `connect_to` targets and `iam_role_statements`.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
 """
-
-from collections.abc import Callable
-from typing import Any
 
 import pulumi
 
-from tests.support.bad_container_workloads import BAD_ACCESS
 from tests.support.container_workload_args import (
     BUCKET,
-    assert_one_clear_error,
-    each_bad_case,
     parse,
     workload,
 )
 from tests.support.stacktape_examples import DOC_2_VCPU, build
-
-
-@each_bad_case(BAD_ACCESS)
-def test_bad_configuration_is_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    assert_one_clear_error(args, field, fragments)
 
 
 def test_connect_to_snippet() -> None:

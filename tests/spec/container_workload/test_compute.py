@@ -1,31 +1,18 @@
 """What a ContainerWorkload runs on (Fargate sizes, EC2 instance types) and how it scales.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
 """
-
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from components.spec.container_workload.compute import Ec2Resources, FargateResources
 from components.spec.errors import InvalidArgumentError
-from tests.support.bad_container_workloads import BAD_COMPUTE
 from tests.support.container_workload_args import (
-    assert_one_clear_error,
-    each_bad_case,
     http_event,
     parse,
     workload,
 )
 from tests.support.stacktape_examples import build
-
-
-@each_bad_case(BAD_COMPUTE)
-def test_bad_configuration_is_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    assert_one_clear_error(args, field, fragments)
 
 
 def test_the_pages_2_vcpu_2048_mib_is_rejected() -> None:

@@ -1,9 +1,8 @@
 """One container of a ContainerWorkload: image or build, environment, dependencies, health, logs, volumes.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
 """
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,24 +13,14 @@ from components.spec.container_workload.events import (
     WorkloadInternalEvent,
 )
 from components.spec.errors import InvalidArgumentError
-from tests.support.bad_container_workloads import BAD_CONTAINERS
 from tests.support.container_workload_args import (
-    assert_one_clear_error,
     container,
-    each_bad_case,
     http_event,
     nlb_event,
     parse,
     workload,
 )
 from tests.support.stacktape_examples import DOC_2_VCPU, build
-
-
-@each_bad_case(BAD_CONTAINERS)
-def test_bad_configuration_is_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    assert_one_clear_error(args, field, fragments)
 
 
 def test_environment_variables_snippet_keeps_outputs_as_secrets() -> None:

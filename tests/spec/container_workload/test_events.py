@@ -1,10 +1,7 @@
 """The `events` of a ContainerWorkload's containers: HTTP API, ALB, NLB, internal and service-connect.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
 """
-
-from collections.abc import Callable
-from typing import Any
 
 from components.spec.container_workload.compute import FargateResources
 from components.spec.container_workload.events import (
@@ -13,28 +10,18 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
     ServiceConnectEvent,
 )
-from tests.support.bad_container_workloads import BAD_EVENTS
 from tests.support.container_workload_args import (
     ALB,
     FUNCTION,
     NLB,
     alb_event,
-    assert_one_clear_error,
     container,
-    each_bad_case,
     http_event,
     nlb_event,
     parse,
     workload,
 )
 from tests.support.stacktape_examples import DOC_2_VCPU, alb_snippet, build
-
-
-@each_bad_case(BAD_EVENTS)
-def test_bad_configuration_is_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    assert_one_clear_error(args, field, fragments)
 
 
 def test_http_api_event_snippet() -> None:

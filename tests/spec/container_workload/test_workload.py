@@ -1,12 +1,10 @@
 """The whole ContainerWorkload: top-level args, checks across containers and events, `deployment`.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
 """
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pytest
@@ -16,7 +14,6 @@ from components.spec.container_workload.events import (
     CognitoAuthorizer,
     HttpApiGatewayEvent,
 )
-from tests.support.bad_container_workloads import BAD, BAD_WORKLOAD
 from tests.support.container_workload_args import (
     ALB2,
     BUCKET,
@@ -24,27 +21,13 @@ from tests.support.container_workload_args import (
     FUNCTION,
     Component,
     alb_event,
-    assert_one_clear_error,
     container,
-    each_bad_case,
     http_event,
     nlb_event,
     parse,
     workload,
 )
 from tests.support.stacktape_examples import DOC_2_VCPU, alb_snippet, build
-
-
-@each_bad_case(BAD_WORKLOAD)
-def test_bad_configuration_is_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    assert_one_clear_error(args, field, fragments)
-
-
-def test_there_are_at_least_25_distinct_bad_configurations() -> None:
-    assert len({case[0] for case in BAD}) == len(BAD) >= 25
-    assert len({case[2] for case in BAD}) >= 25  # distinct fields, not one field many times
 
 
 def test_the_args_are_not_mutated() -> None:

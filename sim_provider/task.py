@@ -1,0 +1,288 @@
+"""One instance of a multi-container workload, run as ECS runs a task.
+
+An infra container holds the instance's network namespace (and its aliases on the stack's network);
+every container of the task joins it (`network_mode=container:<infra>`), so siblings reach each
+other on localhost, as in an awsvpc task or a Kubernetes pod. Containers start in `depends_on`
+order, each waiting for its dependencies' condition (START, HEALTHY, COMPLETE, SUCCESS); an
+`internal_health_check` is the container's Docker health check. No container restarts on its own:
+an essential container that exits makes the instance not running, which `pulumi refresh` notices
+and the next `up` replaces, as ECS replaces the task.
+"""
+
+import contextlib
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import docker
+import docker.errors
+import pulumi
+from docker.models.containers import Container
+from pulumi.dynamic import CreateResult, ReadResult
+
+from sim_provider.container_provider import ContainerProvider
+from sim_provider.docker_ops import (
+    SimError,
+    connect,
+    container_ip,
+    find_container,
+    last_log_lines,
+    remove_container,
+    remove_labelled_containers,
+    whole_number,
+)
+from sim_provider.readiness import POLL_SECONDS, SETTLE_SECONDS
+
+CONTAINER_LABEL = "containers.container"
+INFRA = "infra"  # the CONTAINER_LABEL value of the container that holds the namespace
+NANOSECONDS = 1_000_000_000
+# Inputs that shape the instance; any change replaces it (the new one runs before the old goes).
+IDENTITY = (
+    "network",
+    "aliases",
+    "infra_image",
+    "containers",
+    "environment",
+    "labels",
+    "name_prefix",
+)
+
+
+def spec_hash(props: dict[str, Any]) -> str:
+    """Identifies what an instance was created from; environment values are left out (secrets)."""
+    shape = {key: props.get(key) for key in IDENTITY if key != "environment"}
+    shape["environment"] = {name: sorted(env) for name, env in (props.get("environment") or {}).items()}
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def start_order(containers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The containers, each after the ones it depends on (the spec refuses cycles)."""
+    by_name = {container["name"]: container for container in containers}
+    ordered: list[dict[str, Any]] = []
+
+    def visit(container: dict[str, Any]) -> None:
+        if container in ordered:
+            return
+        for dependency in container.get("depends_on") or []:
+            visit(by_name[dependency["container_name"]])
+        ordered.append(container)
+
+    for container in containers:
+        visit(container)
+    return ordered
+
+
+def docker_health_check(check: dict[str, Any] | None) -> dict[str, Any] | None:
+    """ECS `healthCheck` (seconds) as Docker's (nanoseconds): the same command, interval, timeout,
+    retries and start period."""
+    if not check:
+        return None
+    rendered = {
+        "test": list(check["command"]),
+        "interval": int(check["interval_seconds"] * NANOSECONDS),
+        "timeout": int(check["timeout_seconds"] * NANOSECONDS),
+        "retries": whole_number(check["retries"]),
+    }
+    if check.get("start_period_seconds") is not None:
+        rendered["start_period"] = int(check["start_period_seconds"] * NANOSECONDS)
+    return rendered
+
+
+class TaskProvider(ContainerProvider):
+    IDENTITY = IDENTITY
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        client = connect()
+        labels = {**props["labels"], "containers.spec-hash": spec_hash(props)}
+        remove_labelled_containers(client, labels)
+        prefix = f"{props['name_prefix']}-{secrets.token_hex(3)}"
+        made: list[Container] = []
+        with _removed_on_failure(client, made):
+            infra = self._create_infra(client, props, labels, prefix)
+            made.append(infra)
+            infra.start()
+            names: dict[str, str] = {}
+            started: dict[str, Container] = {}
+            for spec in start_order(props["containers"]):
+                for dependency in spec.get("depends_on") or []:
+                    _wait_for(started[dependency["container_name"]], dependency, props, spec["name"])
+                container = _create_member(client, props, labels, prefix, infra, spec)
+                made.append(container)
+                container.start()
+                started[spec["name"]] = container
+                names[spec["name"]] = container.name
+            _wait_running(props, started)
+            ip = container_ip(infra, props["network"])
+        outputs = {
+            **props,
+            "infra_name": infra.name,
+            "container_names": names,
+            "ip": ip,
+            "running": True,
+            "stopped": [],
+        }
+        return CreateResult(infra.id, outputs)
+
+    @staticmethod
+    def _create_infra(
+        client: docker.DockerClient, props: dict[str, Any], labels: dict[str, str], prefix: str
+    ) -> Container:
+        api = client.api
+        created = api.create_container(
+            image=props["infra_image"],
+            command=["sleep", "2147483647"],
+            name=f"{prefix}-{INFRA}",
+            labels={**labels, CONTAINER_LABEL: INFRA},
+            detach=True,
+            host_config=api.create_host_config(init=True, restart_policy={"Name": "unless-stopped"}),
+            networking_config=api.create_networking_config(
+                {props["network"]: api.create_endpoint_config(aliases=list(props.get("aliases") or []))}
+            ),
+        )
+        return client.containers.get(created["Id"])
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        client = connect()
+        if find_container(client, id_) is None:
+            return ReadResult(None, {})  # removed by hand: the next `up` creates the instance again
+        stopped = [
+            name
+            for name in _essential_names(props)
+            if not _is_running(client, props.get("container_names", {}).get(name))
+        ]
+        infra_running = _is_running(client, id_)
+        return ReadResult(id_, {**props, "running": infra_running and not stopped, "stopped": stopped})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = connect()
+        # Dependents first, as ECS stops a task: each gets SIGTERM, then SIGKILL after its stop_timeout.
+        names = props.get("container_names") or {}
+        for spec in reversed(start_order(props["containers"])):
+            name = names.get(spec["name"])
+            if name:
+                remove_container(client, name, stop_timeout=whole_number(spec["stop_timeout"]) or 0)
+        remove_container(client, id_, stop_timeout=1)
+
+
+def _essential_names(props: dict[str, Any]) -> list[str]:
+    return [spec["name"] for spec in props["containers"] if spec.get("essential", True)]
+
+
+def _is_running(client: docker.DockerClient, name_or_id: str | None) -> bool:
+    container = find_container(client, name_or_id) if name_or_id else None
+    return container is not None and container.status == "running"
+
+
+def _create_member(
+    client: docker.DockerClient,
+    props: dict[str, Any],
+    labels: dict[str, str],
+    prefix: str,
+    infra: Container,
+    spec: dict[str, Any],
+) -> Container:
+    api = client.api
+    created = api.create_container(
+        image=spec["image_ref"],
+        entrypoint=list(spec["command"]) or None,
+        command=list(spec["args"]) or None,
+        name=f"{prefix}-{spec['name']}",
+        environment=(props.get("environment") or {}).get(spec["name"]) or {},
+        labels={**labels, CONTAINER_LABEL: spec["name"]},
+        detach=True,
+        healthcheck=docker_health_check(spec.get("health_check")),
+        stop_timeout=whole_number(spec["stop_timeout"]),
+        # An init process as PID 1 forwards SIGTERM to images that installed no handler.
+        host_config=api.create_host_config(init=True, network_mode=f"container:{infra.id}"),
+    )
+    return client.containers.get(created["Id"])
+
+
+def _wait_for(
+    dependency: Container, condition: dict[str, Any], props: dict[str, Any], dependent: str
+) -> None:
+    """Block until `dependency` meets `condition` (ECS `dependsOn`), or fail with its last log lines."""
+    wanted = condition["condition"]
+    deadline = time.monotonic() + props["timeout_seconds"]
+    what = f"Container {condition['container_name']!r}, which {dependent!r} depends on ({wanted}),"
+    while True:
+        dependency.reload()
+        state = dependency.attrs["State"]
+        exited = dependency.status in ("exited", "dead")
+        health = (state.get("Health") or {}).get("Status")
+        if wanted == "START" or (wanted == "HEALTHY" and health == "healthy"):
+            return
+        if wanted in ("COMPLETE", "SUCCESS") and exited:
+            if wanted == "COMPLETE" or state.get("ExitCode") == 0:
+                return
+            raise _failure(dependency, f"{what} exited with code {state.get('ExitCode')} instead of 0")
+        if wanted == "HEALTHY" and (exited or health == "unhealthy"):
+            raise _failure(dependency, f"{what} became {'unhealthy' if health == 'unhealthy' else 'exited'}")
+        if time.monotonic() > deadline:
+            raise _failure(dependency, f"{what} did not get there in {props['timeout_seconds']:g}s")
+        time.sleep(POLL_SECONDS)
+
+
+def _wait_running(props: dict[str, Any], started: dict[str, Container]) -> None:
+    """Ready when every essential container runs (and is healthy, if it has a health check) and
+    stays up for a moment; a non-essential container may exit."""
+    essential = [started[name] for name in _essential_names(props)]
+    checked = {spec["name"] for spec in props["containers"] if spec.get("health_check")}
+    deadline = time.monotonic() + props["timeout_seconds"]
+    up_since: float | None = None
+    while True:
+        ready = True
+        for container in essential:
+            container.reload()
+            label = container.labels[CONTAINER_LABEL]
+            health = (container.attrs["State"].get("Health") or {}).get("Status")
+            if container.status in ("exited", "dead"):
+                code = container.attrs["State"].get("ExitCode")
+                raise _failure(container, f"Essential container {label!r} exited with code {code}")
+            if health == "unhealthy":
+                raise _failure(container, f"Essential container {label!r} became unhealthy")
+            ready = ready and container.status == "running" and (label not in checked or health == "healthy")
+        now = time.monotonic()
+        up_since = (up_since or now) if ready else None
+        if up_since is not None and now - up_since >= SETTLE_SECONDS:
+            return
+        if now > deadline:
+            raise SimError(
+                f"An instance of {props['workload']!r} was not ready after {props['timeout_seconds']:g}s "
+                "(essential containers running, health checks healthy)."
+            )
+        time.sleep(POLL_SECONDS)
+
+
+def _failure(container: Container, what: str) -> SimError:
+    return SimError(f"{what}. Its last log lines:\n{last_log_lines(container)}")
+
+
+@contextlib.contextmanager
+def _removed_on_failure(client: docker.DockerClient, made: list[Container]) -> Iterator[None]:
+    """A create that fails must leave nothing behind: Pulumi will not know about it."""
+    try:
+        yield
+    except BaseException:
+        for container in reversed(made):
+            remove_container(client, container.id, stop_timeout=1)
+        raise
+
+
+class Task(pulumi.dynamic.Resource):
+    """One instance of a ContainerWorkload: its containers sharing one network namespace."""
+
+    infra_name: pulumi.Output[str]
+    container_names: pulumi.Output[dict[str, str]]
+    running: pulumi.Output[bool]
+
+    def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
+        outputs = {"infra_name": None, "container_names": None, "ip": None, "running": None, "stopped": None}
+        # Environment values may be secrets: they stay secret in state whether or not they were marked.
+        secret = pulumi.ResourceOptions(additional_secret_outputs=["environment"])
+        super().__init__(
+            TaskProvider(), name, {**props, **outputs}, pulumi.ResourceOptions.merge(opts, secret)
+        )

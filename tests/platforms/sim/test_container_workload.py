@@ -1,0 +1,154 @@
+"""A ContainerWorkload on sim under Pulumi mocks: one Task per instance, what each container runs,
+service-connect aliases, and what sim refuses (no Docker, no engine)."""
+
+from typing import Any
+
+import pytest
+
+from components import ContainerWorkload, Workload
+from sim_provider.task import docker_health_check, spec_hash, start_order
+from tests.support.pulumi_mocks import refused, run_with_mocks
+
+FARGATE = {"cpu": 0.25, "memory": 512}
+
+
+def two_containers(**overrides: Any) -> dict[str, Any]:
+    return {
+        "containers": [
+            {
+                "name": "frontend",
+                "image": "containers-test/app",
+                "environment": {"PORT": "8080", "TARGET_URL": "http://localhost:8081/"},
+                "depends_on": [{"container_name": "backend", "condition": "HEALTHY"}],
+                "events": [{"type": "service-connect", "container_port": 8080}],
+            },
+            {
+                "name": "backend",
+                "image": "containers-test/app",
+                "environment": {"PORT": "8081"},
+                "essential": False,
+                "internal_health_check": {
+                    "health_check_command": ["CMD-SHELL", "wget -q -O - http://localhost:8081/"],
+                    "interval_seconds": 5,
+                    "retries": 2,
+                    "start_period_seconds": 1,
+                },
+                "events": [{"type": "workload-internal", "container_port": 8081}],
+            },
+        ],
+        "resources": FARGATE,
+        **overrides,
+    }
+
+
+def test_one_task_per_min_instance_with_every_container() -> None:
+    resources = run_with_mocks(
+        lambda: ContainerWorkload("shop", two_containers(scaling={"min_instances": 2, "max_instances": 4}))
+    )
+    children = {name for name, r in resources.items() if r.parent == "shop"}
+    assert children == {
+        "shop-frontend-image",
+        "shop-backend-image",
+        "shop-infra-image",
+        "shop-task-1",
+        "shop-task-2",
+    }
+    task = resources["shop-task-1"].inputs
+    assert task["network"] == "containers-unit-app"
+    assert task["aliases"] == ["shop-frontend"], "the default service-connect alias"
+    assert task["labels"]["containers.instance"] == "1"
+    frontend, backend = task["containers"]
+    assert frontend["depends_on"] == [{"container_name": "backend", "condition": "HEALTHY"}]
+    assert backend["essential"] is False and backend["stop_timeout"] == 2
+    assert backend["health_check"]["command"] == ["CMD-SHELL", "wget -q -O - http://localhost:8081/"]
+    assert task["environment"]["backend"] == {"PORT": "8081"}
+
+
+def test_internal_urls_have_the_keys_ecs_gives() -> None:
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        seen["workload"] = ContainerWorkload("shop", two_containers())
+
+    run_with_mocks(program)
+    deployed = seen["workload"].resources
+    assert deployed.internal_urls == {"shop-frontend": "http://shop-frontend:8080"}
+
+
+def test_connect_to_another_workload_gives_the_variables_ecs_gives() -> None:
+    def program() -> None:
+        backend = ContainerWorkload("api", two_containers())
+        ContainerWorkload(
+            "client",
+            {
+                "containers": [{"name": "main", "image": "containers-test/app"}],
+                "resources": FARGATE,
+                "connect_to": [backend],
+            },
+        )
+
+    resources = run_with_mocks(program)
+    env = resources["client-task-1"].inputs["environment"]["main"]
+    assert env == {"STP_API_FRONTEND_8080_URL": "http://api-frontend:8080"}
+
+
+@pytest.mark.parametrize(
+    ("case", "overrides", "field"),
+    [
+        (
+            "EFS",
+            {"volume_mounts": [{"type": "efs", "efs_filesystem": object(), "mount_path": "/data"}]},
+            "containers[0].volume_mounts",
+        ),
+    ],
+)
+def test_what_sim_cannot_run_is_refused(case: str, overrides: dict[str, Any], field: str) -> None:
+    error = refused(
+        lambda: ContainerWorkload(
+            "shop", {"containers": [{"name": "main", "image": "x", **overrides}], "resources": FARGATE}
+        )
+    )
+    assert error.field == field and "sim" in error.allowed
+
+
+def test_connect_to_an_aws_resource_is_refused_on_sim() -> None:
+    error = refused(
+        lambda: ContainerWorkload(
+            "shop",
+            {"containers": [{"name": "main", "image": "x"}], "resources": FARGATE, "connect_to": [Workload]},
+        )
+    )
+    assert error.field == "connect_to[0]"
+
+
+def test_start_order_follows_depends_on() -> None:
+    containers = [
+        {"name": "a", "depends_on": [{"container_name": "b", "condition": "START"}]},
+        {"name": "b", "depends_on": [{"container_name": "c", "condition": "SUCCESS"}]},
+        {"name": "c"},
+    ]
+    assert [c["name"] for c in start_order(containers)] == ["c", "b", "a"]
+
+
+def test_health_check_keeps_the_ecs_values_in_docker_units() -> None:
+    check = {
+        "command": ["CMD", "true"],
+        "interval_seconds": 5.0,
+        "timeout_seconds": 2.0,
+        "retries": 3.0,
+        "start_period_seconds": 10.0,
+    }
+    assert docker_health_check(check) == {
+        "test": ["CMD", "true"],
+        "interval": 5_000_000_000,
+        "timeout": 2_000_000_000,
+        "retries": 3,
+        "start_period": 10_000_000_000,
+    }
+    assert docker_health_check(None) is None
+
+
+def test_spec_hash_leaves_environment_values_out() -> None:
+    props = {"containers": [], "environment": {"main": {"TOKEN": "secret-1"}}}
+    other = {"containers": [], "environment": {"main": {"TOKEN": "secret-2"}}}
+    assert spec_hash(props) == spec_hash(other)
