@@ -39,7 +39,6 @@ RESOURCELESS_ACTIONS = {
     "ssmmessages:CreateDataChannel",
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
-    "ses:*",  # the 'aws:ses' macro grants SES as Stacktape does; it names no identity
 }
 
 

@@ -11,7 +11,7 @@ target's resource name in upper snake case, e.g. `photosBucket` -> `STP_PHOTOS_B
 | `aws.sqs.Queue`       | send, receive, delete messages; read its attributes     | `_URL`, `_ARN`, `_NAME`  |
 | `aws.sns.Topic`       | publish                                                 | `_ARN`, `_NAME`          |
 | a `ContainerWorkload` | nothing (1)                                             | `_<CONTAINER>_<PORT>_URL`|
-| `"aws:ses"`           | use SES (`ses:*`)                                       | none                     |
+| `"aws:ses"`           | send mail only (`ses:Send*Email` on SES identities)     | none                     |
 
 (1) Its service-connect ports admit every workload of the cluster already (the shared group).
 One URL per service-connect port: `http://<alias>:<port>` (`grpc://` for gRPC ports).

@@ -19,8 +19,23 @@ REMOTE_SESSION_ACTIONS = (
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
 )
-# Stacktape's `connect_to` macros for AWS services -> the actions they grant.
-AWS_SERVICE_ACTIONS = {"aws:ses": ("ses:*",)}
+# Stacktape's `connect_to` macros for AWS services -> the statements they grant. Least privilege:
+# 'aws:ses' sends mail (SES v1 and v2 APIs authorize these actions), as any verified identity of the
+# caller may use (another account's needs its sending authorization), any configuration set and
+# template; it manages nothing (Stacktape grants `ses:*`).
+SES_SEND_ACTIONS = (
+    "ses:SendEmail",
+    "ses:SendRawEmail",
+    "ses:SendTemplatedEmail",
+    "ses:SendBulkTemplatedEmail",
+    "ses:SendBulkEmail",
+)
+SES_SEND_RESOURCES = (
+    "arn:aws:ses:*:*:identity/*",
+    "arn:aws:ses:*:*:configuration-set/*",
+    "arn:aws:ses:*:*:template/*",
+)
+AWS_SERVICE_GRANTS = {"aws:ses": (SES_SEND_ACTIONS, SES_SEND_RESOURCES)}
 
 
 def policy_document(statements: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -65,7 +80,8 @@ def task_role_statements(spec: ContainerWorkloadSpec) -> list[dict[str, Any]]:
         statements.append(rendered)
     for target in spec.connect_to:
         if isinstance(target, str):
-            statements.append(allow(AWS_SERVICE_ACTIONS[target], ["*"]))
+            actions, resources = AWS_SERVICE_GRANTS[target]
+            statements.append(allow(actions, resources))
     if spec.enable_remote_sessions:
         statements.append(allow(REMOTE_SESSION_ACTIONS, ["*"]))
     return statements

@@ -67,7 +67,15 @@ def test_each_kind_of_target_gets_least_privilege_and_its_variables() -> None:
     assert "dynamodb:Query" in table["Action"] and "dynamodb:DeleteTable" not in table["Action"]
     assert queue["Resource"] == [arn["jobs"]] and "sqs:SendMessage" in queue["Action"]
     assert topic == {"Effect": "Allow", "Action": ["sns:Publish"], "Resource": [arn["events"]]}
-    assert ses == {"Effect": "Allow", "Action": ["ses:*"], "Resource": ["*"]}
+    # Least privilege: sending only, on the account's identities (and configuration sets, templates).
+    assert set(ses["Action"]) == {
+        "ses:SendEmail",
+        "ses:SendRawEmail",
+        "ses:SendTemplatedEmail",
+        "ses:SendBulkTemplatedEmail",
+        "ses:SendBulkEmail",
+    }
+    assert "arn:aws:ses:*:*:identity/*" in ses["Resource"] and "*" not in ses["Resource"]
     assert all(
         action.split(":")[1] != "*" for s in (bucket, objects, table, queue, topic) for action in s["Action"]
     )

@@ -438,7 +438,7 @@ def test_connect_to() -> None:
     actions = {
         a for s in policy(resources["myContainerWorkload-task-policy"])["Statement"] for a in s["Action"]
     }
-    assert {"s3:GetObject", "s3:PutObject", "ses:*"} <= actions
+    assert {"s3:GetObject", "s3:PutObject", "ses:SendEmail"} <= actions
     environment = {
         e["name"] for e in containers(resources, "myContainerWorkload")["apiContainer"]["environment"]
     }
