@@ -248,8 +248,8 @@ def print_urls(console: Console, outputs: dict[str, auto.OutputValue]) -> None:
         print(f"{key}: {url}", flush=True)
 
 
-def logs(console: Console, stack: auto.Stack, project: Path, tail: int) -> int:
-    """The last lines of every container the stack runs (sim)."""
+def logs(console: Console, stack: auto.Stack, project: Path, tail: int, workload: str | None = None) -> int:
+    """The last lines of every container the stack runs (sim), or only those of `workload`."""
     config = stack.get_all_config()
     platform = config.get("containers:platform", auto.ConfigValue("sim")).value
     if platform != "sim":
@@ -257,10 +257,11 @@ def logs(console: Console, stack: auto.Stack, project: Path, tail: int) -> int:
         return USAGE
     import docker  # type: ignore[import-untyped, unused-ignore]  # docker ships no stubs; types-docker may be absent
 
-    label = f"containers.stack={project_name(project)}/{stack.name}"
+    labels = [f"containers.stack={project_name(project)}/{stack.name}"]
+    labels += [f"containers.resource={workload}"] if workload else []
     try:
         client = docker.from_env()
-        containers = client.containers.list(all=True, filters={"label": label})
+        containers = client.containers.list(all=True, filters={"label": labels})
     except docker.errors.DockerException as error:
         console.print(
             f"[bold red]logs failed[/]: the Docker engine does not answer ({error})", highlight=False
@@ -269,8 +270,17 @@ def logs(console: Console, stack: auto.Stack, project: Path, tail: int) -> int:
     for container in sorted(containers, key=lambda c: c.name):
         lines = container.logs(tail=tail).decode(errors="replace").splitlines()
         for line in lines:
-            print(f"{container.name} | {line}")
+            print(f"{_log_prefix(container)} | {line}")
     return OK
+
+
+def _log_prefix(container: Any) -> str:
+    """`<workload>/<instance>/<container>` for a ContainerWorkload's containers, else the Docker name."""
+    found = container.labels
+    if "containers.instance" in found and "containers.container" in found:
+        keys = ("containers.resource", "containers.instance", "containers.container")
+        return "/".join(found[key] for key in keys)
+    return str(container.name)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -297,6 +307,7 @@ def parser() -> argparse.ArgumentParser:
         "logs", parents=[common], help="the last log lines of each container (sim)"
     )
     logs_parser.add_argument("--tail", type=int, default=50, help="lines per container (default 50)")
+    logs_parser.add_argument("--workload", "-w", default=None, help="only this workload's containers")
     return main_parser
 
 
@@ -330,7 +341,7 @@ def run(argv: Sequence[str]) -> int:
                 print(f"{key}: {value if isinstance(value, str) else json.dumps(value)}")
         return OK
     if command == "logs":
-        return logs(console, stack, project, args.tail)
+        return logs(console, stack, project, args.tail, args.workload)
 
     operations: dict[str, Callable[..., Any]] = {
         "up": lambda on_event: stack.up(on_event=on_event, refresh=not args.no_refresh),

@@ -2,18 +2,19 @@
 in a ContainerWorkload's events. They live in a Cluster's VPC (`cluster=`, else the default cluster).
 """
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
 from components.cluster import Cluster, default_cluster
-from components.platforms.ecs.load_balancers import create_load_balancer
-from components.platforms.ecs.preconditions import require_ecs_platform
+from components.platforms import platform_package, require_platform
 from components.spec.load_balancers import (
     LoadBalancerSpec,
     parse_application_load_balancer,
     parse_network_load_balancer,
 )
+from components.spec.platform import Platform
+from components.spec.stack_config import read_stack_config
 
 
 class ListenerArgs(TypedDict):
@@ -69,7 +70,7 @@ class _LoadBalancer(pulumi.ComponentResource):
     """The DNS name AWS gave the balancer."""
 
     def __init__(self, component: str, spec: LoadBalancerSpec, opts: pulumi.ResourceOptions | None) -> None:
-        require_ecs_platform(component, spec.resource_name)
+        platform = require_platform(component, spec.resource_name, (Platform.ECS, Platform.SIM))
         super().__init__(f"containers:index:{component}", spec.resource_name, {}, opts)
         self.spec = spec
         """The validated args, read by the workloads that attach to this balancer."""
@@ -77,6 +78,20 @@ class _LoadBalancer(pulumi.ComponentResource):
         self.claims: dict[tuple[int, int | None], str] = {}
         """(listener port, rule priority, or None for a whole listener) -> the workload holding it;
         workloads claim theirs before creating anything, so two never collide in AWS."""
+        # Escape hatches, each None (or empty) on the platform that does not make it.
+        self.load_balancer: Any = None
+        self.security_group: Any = None
+        self.record: Any = None
+        self.proxy: Any = None
+        if platform == Platform.SIM:
+            self._on_sim(spec)
+        else:
+            self._on_ecs(spec)
+        self.register_outputs({"url": self.url, "dns_name": self.dns_name})
+
+    def _on_ecs(self, spec: LoadBalancerSpec) -> None:
+        from components.platforms.ecs.load_balancers import create_load_balancer
+
         made = create_load_balancer(self, spec, self.cluster)
         self.load_balancer = made.load_balancer
         """Escape hatch: the `aws.lb.LoadBalancer`."""
@@ -92,7 +107,17 @@ class _LoadBalancer(pulumi.ComponentResource):
         """URL of each listener, by port."""
         self.url = made.urls[spec.listeners[0].port]
         self.dns_name = made.load_balancer.dns_name
-        self.register_outputs({"url": self.url, "dns_name": self.dns_name})
+
+    def _on_sim(self, spec: LoadBalancerSpec) -> None:
+        config = read_stack_config(type(self).__name__, spec.resource_name)
+        made = platform_package(Platform.SIM).create_load_balancer(self, spec, self.cluster, config)
+        self.proxy = made.proxy
+        """sim: the balancer's HAProxy container (`sim_provider.proxy.BalancerProxy`)."""
+        self.listeners = {}
+        self.ingress_cidr = "127.0.0.1/32"
+        self.listener_urls = made.urls
+        self.url = made.urls[spec.listeners[0].port]
+        self.dns_name = pulumi.Output.from_input("127.0.0.1")
 
 
 class ApplicationLoadBalancer(_LoadBalancer):

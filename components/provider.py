@@ -99,6 +99,16 @@ def localize_references(schema: dict[str, Any], package_version_: str) -> dict[s
     return localized
 
 
+def with_go_input_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Ask Pulumi's Go SDK generator for every object type's input struct. Without it (pkg v3.259.0)
+    it omits the one of a type used only as the item of a required plain list
+    (`ContainerWorkload.containers`: `ContainerWorkloadContainerArgsArgs`) while still using it, so
+    the Go SDK that `pulumi package add` generates does not compile."""
+    go = schema.setdefault("language", {}).setdefault("go", {})
+    go["generateExtraInputTypes"] = True
+    return schema
+
+
 def whole_numbers(value: Any) -> Any:
     """Numbers cross the wire as doubles: give integral ones back as the ints the specs expect
     (a port of 5678.0 is 5678; a cpu of 0.25 stays 0.25)."""
@@ -116,7 +126,8 @@ class ContainersProvider(ComponentProvider):
 
     def __init__(self, version_: str) -> None:
         super().__init__(SERVED, PACKAGE, None, version_)
-        self.schema = json.dumps(localize_references(json.loads(self.schema or "{}"), version_))
+        schema = localize_references(json.loads(self.schema or "{}"), version_)
+        self.schema = json.dumps(with_go_input_types(schema))
         self.constructed: dict[tuple[str, str], pulumi.ComponentResource] = {}
         self._components = {name: self._kept(cls) for name, cls in self._components.items()}  # type: ignore[misc]  # the host reads this private map; we wrap each class
         pulumi.runtime.register_resource_module(PACKAGE, "index", _ReferenceModule(self))

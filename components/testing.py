@@ -116,6 +116,11 @@ def _short_hash(*parts: str, length: int = 7) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
+def _sim_port(*parts: str) -> int:
+    """A host port in sim's range, stable for the same resource (and listener)."""
+    return SIM_PORTS.start + int(_short_hash(*parts, length=8), 16) % len(SIM_PORTS)
+
+
 def _plain(value: Any) -> Any:
     """Deserialized properties with secrets unwrapped, as tests compare values."""
     if rpc.is_rpc_secret(value):
@@ -223,8 +228,11 @@ class Mocks(pulumi.runtime.Mocks):
                 "running": True,
             }
             if "slots" in inputs:  # Ingress: the public entry
-                port = SIM_PORTS.start + int(_short_hash(name, length=8), 16) % len(SIM_PORTS)
+                port = _sim_port(name)
                 made |= {"host_port": port, "url": f"http://127.0.0.1:{port}"}
+            if "listeners" in inputs:  # BalancerProxy: a port per listener
+                ports = {str(int(p)): _sim_port(name, str(int(p))) for p in inputs["listeners"]}
+                made |= {"host_ports": ports, "urls": {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}}
             return made
         return {}
 

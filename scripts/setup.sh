@@ -2,7 +2,7 @@
 # Make this machine able to run the project, on a fresh machine that reaches only package
 # registries (see ../shared/TOOLCHAIN.md). Idempotent and quiet when everything is already there.
 #
-#   scripts/setup.sh [PART...]     parts: python docker pulumi images test-tools (default: the first four)
+#   scripts/setup.sh [PART...]     parts: python docker pulumi images test-tools yaml go (default: the first four)
 #
 #   python      .venv with requirements.txt and this package (editable)
 #   docker      a Docker engine (Debian's docker.io, started when none answers)
@@ -10,6 +10,7 @@
 #   images      what the offline image stand-ins need (busybox-static, debootstrap)
 #   test-tools  what only the tests need (helm, checkov)
 #   yaml        the Pulumi YAML language host (examples/yaml, the component provider's tests)
+#   go          the Pulumi Go language host (examples/go; Go programs also need `go` on PATH)
 #
 # Tool builds are cached by tool and version in a user-level cache shared by every clone
 # (scripts/tool-cache.sh). Always writes `source`-able settings to .tools/env.sh.
@@ -148,7 +149,7 @@ setup_test_tools() {
 write_env() {
   mkdir -p "$ROOT/.pulumi-state" "$ROOT/.pulumi-home"
   cat > "$TOOLS/env.sh" <<EOF
-export PATH="$HOST_DIR:$(bash "$ROOT/scripts/install-pulumi-yaml.sh" --path):$ROOT/.venv/bin:\$PATH"
+export PATH="$HOST_DIR:$(bash "$ROOT/scripts/install-pulumi-yaml.sh" --path):$(bash "$ROOT/scripts/install-pulumi-go.sh" --path):$ROOT/.venv/bin:\$PATH"
 export PULUMI_HOME="$ROOT/.pulumi-home"
 export PULUMI_BACKEND_URL="file://$ROOT/.pulumi-state"
 export PULUMI_CONFIG_PASSPHRASE="\${PULUMI_CONFIG_PASSPHRASE-}"
@@ -166,8 +167,9 @@ for part in "${parts[@]}"; do
     python | docker | images) "setup_$part" ;;
     pulumi) locked pulumi setup_pulumi && locked language-host setup_language_host ;;
     yaml) bash "$ROOT/scripts/install-pulumi-yaml.sh" >/dev/null ;;
+    go) bash "$ROOT/scripts/install-pulumi-go.sh" >/dev/null ;;
     test-tools) setup_test_tools ;;
-    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools yaml)"; exit 2 ;;
+    *) log "unknown part '$part' (allowed: python docker pulumi images test-tools yaml go)"; exit 2 ;;
   esac
 done
 write_env

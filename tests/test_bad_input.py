@@ -288,7 +288,8 @@ BAD: list[Bad] = [
     Bad("domain label over 63 characters", ALB, "domain.host", f"{TOO_BIG_FOR_A_LABEL}.example.com", "host name",
         alb(domain={"host": f"{TOO_BIG_FOR_A_LABEL}.example.com"}), ECS),
     Bad("listener misspelt", ALB, "listener", [], "did you mean `listeners`?", alb(listener=[]), ECS),
-    Bad("ALB on sim", ALB, "containers:platform (stack config)", "sim", "ecs", alb()),
+    Bad("ALB on eks", ALB, "containers:platform (stack config)", "eks", "ecs or sim", alb(), EKS),
+    Bad("HttpApiGateway on sim", GW, "containers:platform (stack config)", "sim", "ecs", gateway()),
     # ---- NetworkLoadBalancer
     Bad("NLB without listeners", NLB, "listeners", None, "'listeners' is required", nlb(), ECS),
     Bad("NLB speaking HTTP", NLB, "listeners[0].protocol", "HTTP", "TCP, TLS",

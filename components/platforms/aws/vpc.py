@@ -6,7 +6,6 @@ its CIDR, eks leaves it to awsx) and the tags the AWS Load Balancer Controller f
 """
 
 from collections.abc import Mapping
-from typing import Any
 
 import pulumi
 import pulumi_awsx as awsx
@@ -28,8 +27,10 @@ def create_vpc(
         f"{name}-vpc",
         cidr_block=settings.vpc_cidr,
         number_of_availability_zones=settings.availability_zones,
-        nat_gateways={"strategy": settings.nat_gateways},
-        subnet_strategy="Auto",
+        nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
+            strategy=awsx.ec2.NatGatewayStrategy(settings.nat_gateways)
+        ),
+        subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
         subnet_specs=[
             _subnet_spec("Public", subnet_cidr_mask, public_subnet_tags),
             _subnet_spec("Private", subnet_cidr_mask, private_subnet_tags),
@@ -42,10 +43,7 @@ def create_vpc(
     )
 
 
-def _subnet_spec(kind: str, cidr_mask: int | None, tags: Mapping[str, str] | None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": kind}
-    if cidr_mask is not None:
-        spec["cidr_mask"] = cidr_mask
-    if tags:
-        spec["tags"] = dict(tags)
-    return spec
+def _subnet_spec(kind: str, cidr_mask: int | None, tags: Mapping[str, str] | None) -> awsx.ec2.SubnetSpecArgs:
+    return awsx.ec2.SubnetSpecArgs(
+        type=awsx.ec2.SubnetType(kind), cidr_mask=cidr_mask, tags=dict(tags) if tags else None
+    )

@@ -27,14 +27,16 @@ from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
-from components.platforms.ecs.load_balancer_targets import create_target_group, listener_ports
+from components.platforms.ecs.load_balancer_targets import create_target_group
 from components.platforms.ecs.load_balancers import allow_port, create_listener
 from components.render.ecs.codedeploy import (
     APPSPEC_HOOKS,
     create_deployment_group_input,
     create_deployment_input,
 )
+from components.render.ecs.load_balancer_rules import listener_ports
 from components.render.ecs.task_role import allow
+from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
 from components.spec.load_balancers import ListenerSpec
 
@@ -73,7 +75,9 @@ def _test_listener(
         return None
     target = spec.load_balanced_targets[0]
     balancer: Any = target.load_balancer
-    production = balancer.spec.listener(listener_ports(target.events[0])[0])
+    first = target.events[0]
+    assert isinstance(first, ApplicationLoadBalancerEvent)  # the spec allows a deployment on ALB events only
+    production = balancer.spec.listener(listener_ports(first)[0])
     port = deployment.test_listener_port
     child = pulumi.ResourceOptions(parent=parent)
     # The version under test is not for the internet: only the VPC reaches the test listener, even on
@@ -86,7 +90,7 @@ def _test_listener(
         f"{spec.resource_name}-test-{port}",
         balancer.load_balancer,
         ListenerSpec(port, production.protocol, production.certificate_arn),
-        {"type": "forward", "target_group_arn": blue.arn},
+        aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=blue.arn),
         # CodeDeploy moves the listener between the groups.
         pulumi.ResourceOptions(parent=parent, ignore_changes=["defaultActions"]),
     )
@@ -133,12 +137,23 @@ def create_blue_green(
         production_listener_arns=[""],
         test_listener_arns=[""] if test_listener else [],
     )
-    pair: dict[str, Any] = {
-        "target_groups": [{"name": blue.name}, {"name": green.name}],
-        "prod_traffic_route": {"listener_arns": [production_listener.arn]},
-    }
-    if test_listener is not None:
-        pair["test_traffic_route"] = {"listener_arns": [test_listener.arn]}
+    codedeploy = aws.codedeploy
+    pair = codedeploy.DeploymentGroupLoadBalancerInfoTargetGroupPairInfoArgs(
+        target_groups=[
+            codedeploy.DeploymentGroupLoadBalancerInfoTargetGroupPairInfoTargetGroupArgs(name=group.name)
+            for group in (blue, green)
+        ],
+        prod_traffic_route=codedeploy.DeploymentGroupLoadBalancerInfoTargetGroupPairInfoProdTrafficRouteArgs(
+            listener_arns=[production_listener.arn]
+        ),
+        test_traffic_route=(
+            codedeploy.DeploymentGroupLoadBalancerInfoTargetGroupPairInfoTestTrafficRouteArgs(
+                listener_arns=[test_listener.arn]
+            )
+            if test_listener is not None
+            else None
+        ),
+    )
     group = aws.codedeploy.DeploymentGroup(
         f"{name}-deploy-group",
         app_name=application.name,
@@ -148,8 +163,10 @@ def create_blue_green(
         deployment_style=snake_keys(payload["deploymentStyle"]),
         blue_green_deployment_config=snake_keys(payload["blueGreenDeploymentConfiguration"]),
         auto_rollback_configuration=snake_keys(payload["autoRollbackConfiguration"]),
-        ecs_service={"cluster_name": cluster_name, "service_name": service.name},
-        load_balancer_info={"target_group_pair_info": pair},
+        ecs_service=codedeploy.DeploymentGroupEcsServiceArgs(
+            cluster_name=cluster_name, service_name=service.name
+        ),
+        load_balancer_info=codedeploy.DeploymentGroupLoadBalancerInfoArgs(target_group_pair_info=pair),
         opts=child,
     )
     deployment_input = pulumi.Output.all(

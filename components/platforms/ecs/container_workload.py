@@ -6,7 +6,7 @@ The parts live in the package's other modules, one idea each: the task (`task`),
 autoscaling (`scaling`) and CodeDeploy blue/green (`blue_green`). This module wires them to the service.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,7 +139,17 @@ def after_service(
     service: aws.ecs.Service | EcsServiceRollout, urls: Mapping[str, str]
 ) -> dict[str, pulumi.Output[str]]:
     """`urls` as Outputs of `service` (or its rollout): whatever takes one depends on it."""
-    return {alias: service.id.apply(lambda _, url=url: url) for alias, url in urls.items()}
+    return {alias: service.id.apply(_constant(url)) for alias, url in urls.items()}
+
+
+def _constant(value: str) -> Callable[[str], str]:
+    return lambda _: value
+
+
+def _servers(spec: ContainerWorkloadSpec) -> list[aws.ecs.Service]:
+    """The ECS services of the workloads `connect_to` names (service connect servers)."""
+    services = [getattr(target, "service", None) for target in spec.connect_to]
+    return [service for service in services if isinstance(service, aws.ecs.Service)]
 
 
 def _service(
@@ -167,37 +177,53 @@ def _service(
         desired_count=spec.scaling.min_instances,
         launch_type="FARGATE" if capacity is None else None,
         capacity_provider_strategies=(
-            [{"capacity_provider": capacity.capacity_provider.name, "weight": 1}] if capacity else None
+            [
+                aws.ecs.ServiceCapacityProviderStrategyArgs(
+                    capacity_provider=capacity.capacity_provider.name, weight=1
+                )
+            ]
+            if capacity
+            else None
         ),
         # Stacktape packs as many workload instances onto each EC2 instance as fit.
-        ordered_placement_strategies=[{"type": "binpack", "field": "memory"}] if capacity else None,
-        network_configuration={
-            "subnets": service_network.subnet_ids,
-            "security_groups": service_network.security_group_ids,
-            "assign_public_ip": awsvpc["assignPublicIp"] == "ENABLED",
-        },
+        ordered_placement_strategies=(
+            [aws.ecs.ServiceOrderedPlacementStrategyArgs(type="binpack", field="memory")]
+            if capacity
+            else None
+        ),
+        network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+            subnets=service_network.subnet_ids,
+            security_groups=service_network.security_group_ids,
+            assign_public_ip=awsvpc["assignPublicIp"] == "ENABLED",
+        ),
         load_balancers=[
-            {
-                "target_group_arn": load_balancing.target_groups[target.key].arn,
-                "container_name": target.container_name,
-                "container_port": target.container_port,
-            }
+            aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=load_balancing.target_groups[target.key].arn,
+                container_name=target.container_name,
+                container_port=target.container_port,
+            )
             for target in spec.load_balanced_targets
         ],
         health_check_grace_period_seconds=HEALTH_CHECK_GRACE_SECONDS if spec.load_balanced_targets else None,
         # CodeDeploy's controller supports neither service connect nor Cloud Map registration.
         service_connect_configuration=None if codedeploy else _service_connect(spec, namespace),
         service_registries=(
-            {
-                "registry_arn": http_api.discovery_service.arn,
-                "container_name": http_api.container_name,
-                "container_port": http_api.container_port,
-            }
+            aws.ecs.ServiceServiceRegistriesArgs(
+                registry_arn=http_api.discovery_service.arn,
+                container_name=http_api.container_name,
+                container_port=http_api.container_port,
+            )
             if http_api
             else None
         ),
-        deployment_controller={"type": "CODE_DEPLOY" if codedeploy else "ECS"},
-        deployment_circuit_breaker=snake_keys(rolling["deploymentCircuitBreaker"]) if rolling else None,
+        deployment_controller=aws.ecs.ServiceDeploymentControllerArgs(
+            type="CODE_DEPLOY" if codedeploy else "ECS"
+        ),
+        deployment_circuit_breaker=(
+            aws.ecs.ServiceDeploymentCircuitBreakerArgs(**snake_keys(rolling["deploymentCircuitBreaker"]))
+            if rolling
+            else None
+        ),
         deployment_maximum_percent=rolling["maximumPercent"] if rolling else None,
         deployment_minimum_healthy_percent=rolling["minimumHealthyPercent"] if rolling else None,
         enable_execute_command=spec.enable_remote_sessions,
@@ -213,11 +239,7 @@ def _service(
                 *([access.policy] if access.policy else []),
                 *([capacity.cluster_capacity_providers] if capacity else []),
                 # Service connect clients resolve their servers' aliases only once those exist.
-                *[
-                    target.service
-                    for target in spec.connect_to
-                    if isinstance(getattr(target, "service", None), aws.ecs.Service)
-                ],
+                *_servers(spec),
             ],
         ),
     )
@@ -225,22 +247,26 @@ def _service(
 
 def _service_connect(
     spec: ContainerWorkloadSpec, namespace: aws.servicediscovery.PrivateDnsNamespace
-) -> dict[str, Any]:
+) -> aws.ecs.ServiceServiceConnectConfigurationArgs:
     """Every workload is a service connect client (it can call the others' aliases); its
     service-connect events make it a server too. The namespace comes from Pulumi."""
     rendered = service_connect_configuration(spec, namespace="")
-    return {
-        "enabled": rendered["enabled"],
-        "namespace": namespace.arn,
-        "services": [
-            {
-                "port_name": entry["portName"],
-                "discovery_name": entry["discoveryName"],
-                "client_alias": [
-                    {"port": alias["port"], "dns_name": alias["dnsName"]} for alias in entry["clientAliases"]
+    connect = aws.ecs
+    return connect.ServiceServiceConnectConfigurationArgs(
+        enabled=rendered["enabled"],
+        namespace=namespace.arn,
+        services=[
+            connect.ServiceServiceConnectConfigurationServiceArgs(
+                port_name=entry["portName"],
+                discovery_name=entry["discoveryName"],
+                client_alias=[
+                    connect.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                        port=alias["port"], dns_name=alias["dnsName"]
+                    )
+                    for alias in entry["clientAliases"]
                 ],
-            }
+            )
             for entry in rendered.get("services", [])
         ]
         or None,
-    }
+    )

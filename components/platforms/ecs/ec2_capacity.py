@@ -12,6 +12,7 @@ shared namespace, so workloads reach each other across clusters.
 """
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +75,7 @@ def create_ec2_capacity(
     spec: ContainerWorkloadSpec,
     resources: Ec2Resources,
     cluster: Any,
-    subnet_ids: pulumi.Input[list[str]],
+    subnet_ids: pulumi.Input[Sequence[str]],
 ) -> Ec2Capacity:
     """`resources`: the spec's, known to be EC2's."""
     name = spec.resource_name

@@ -56,11 +56,12 @@ def create_http_api(parent: pulumi.Resource, spec: HttpApiGatewaySpec, cluster: 
         domain_name = aws.apigatewayv2.DomainName(
             f"{name}-domain",
             domain_name=spec.domain.host,
-            domain_name_configuration={
-                "certificate_arn": spec.certificate_arn,
-                "endpoint_type": "REGIONAL",
-                "security_policy": TLS_POLICY,
-            },
+            domain_name_configuration=aws.apigatewayv2.DomainNameDomainNameConfigurationArgs(
+                # The spec refuses a domain without a certificate (API Gateway serves it over TLS only).
+                certificate_arn=spec.certificate_arn or "",
+                endpoint_type="REGIONAL",
+                security_policy=TLS_POLICY,
+            ),
             opts=child,
         )
         aws.apigatewayv2.ApiMapping(

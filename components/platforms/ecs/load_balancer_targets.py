@@ -8,7 +8,7 @@ decides the conditions and health checks; this module turns them into Pulumi arg
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -16,7 +16,11 @@ import pulumi_aws as aws
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.load_balancers import create_listener
 from components.platforms.ecs.names import short_aws_name
-from components.render.ecs.load_balancer_rules import create_target_group_input, rule_conditions
+from components.render.ecs.load_balancer_rules import (
+    create_target_group_input,
+    listener_ports,
+    rule_conditions,
+)
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, LoadBalancedTarget
 
@@ -42,13 +46,6 @@ class LoadBalancing:
     production_listeners: tuple[aws.lb.Listener, ...]
     """Application Load Balancer listeners its rules are on."""
     urls: tuple[pulumi.Output[str], ...]
-
-
-def listener_ports(event: ApplicationLoadBalancerEvent) -> tuple[int, ...]:
-    """The listeners an application event's rule goes on."""
-    if event.listener_port is not None:
-        return (event.listener_port,)
-    return event.load_balancer.spec.forwarding_ports  # type: ignore[attr-defined]
 
 
 def create_target_group(
@@ -78,16 +75,16 @@ def create_target_group(
     )
 
 
-def rule_condition(condition: Mapping[str, Any]) -> dict[str, Any]:
+def rule_condition(condition: Mapping[str, Any]) -> aws.lb.ListenerRuleConditionArgsDict:
     """An ELBv2 CreateRule condition as an `aws.lb.ListenerRule` condition."""
     field = condition["Field"]
     if field in VALUE_CONDITIONS:
         key, config = VALUE_CONDITIONS[field]
-        return {key: {"values": condition[config]["Values"]}}
+        return cast(aws.lb.ListenerRuleConditionArgsDict, {key: {"values": condition[config]["Values"]}})
     if field == "http-header":
-        return {"http_header": snake_keys(condition["HttpHeaderConfig"])}
+        return {"http_header": cast(Any, snake_keys(condition["HttpHeaderConfig"]))}
     if field == "query-string":
-        return {"query_strings": snake_keys(condition["QueryStringConfig"]["Values"])}
+        return {"query_strings": cast(Any, snake_keys(condition["QueryStringConfig"]["Values"]))}
     raise ValueError(f"unknown listener rule condition field {field!r}")
 
 
@@ -125,7 +122,7 @@ def attach_load_balancers(
                     urls[(balancer.pulumi_resource_name, port)] = balancer.listener_urls[port]
             else:
                 listener_spec = balancer.spec.listener(event.listener_port)
-                action = {"type": "forward", "target_group_arn": group.arn}
+                action = aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=group.arn)
                 listeners.append(
                     create_listener(
                         f"{prefix}-{event.listener_port}",

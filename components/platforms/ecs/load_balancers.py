@@ -112,7 +112,7 @@ def create_listener(
     name: str,
     load_balancer: aws.lb.LoadBalancer,
     listener: ListenerSpec,
-    action: pulumi.Input[dict[str, Any]],
+    action: aws.lb.ListenerDefaultActionArgs,
     opts: pulumi.ResourceOptions,
 ) -> aws.lb.Listener:
     """A listener answering with `action` unless a rule matches; TLS when the spec has a certificate."""
@@ -128,20 +128,20 @@ def create_listener(
     )
 
 
-def _alb_default_action(listener: ListenerSpec) -> dict[str, Any]:
+def _alb_default_action(listener: ListenerSpec) -> aws.lb.ListenerDefaultActionArgs:
     if listener.forwards:
-        return {
-            "type": "fixed-response",
-            "fixed_response": {
-                "content_type": "text/plain",
-                "message_body": "no route",
-                "status_code": "404",
-            },
-        }
-    return {
-        "type": "redirect",
-        "redirect": {"port": str(listener.redirect_to_port), "protocol": "HTTPS", "status_code": "HTTP_301"},
-    }
+        return aws.lb.ListenerDefaultActionArgs(
+            type="fixed-response",
+            fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                content_type="text/plain", message_body="no route", status_code="404"
+            ),
+        )
+    return aws.lb.ListenerDefaultActionArgs(
+        type="redirect",
+        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+            port=str(listener.redirect_to_port), protocol="HTTPS", status_code="HTTP_301"
+        ),
+    )
 
 
 def _alias_record(

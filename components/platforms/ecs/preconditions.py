@@ -10,7 +10,7 @@ from typing import Any
 
 from components.platforms import require_platform
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
-from components.platforms.ecs.load_balancer_targets import listener_ports
+from components.render.ecs.load_balancer_rules import listener_ports
 from components.spec.arg_reader import ArgReader
 from components.spec.cluster import ClusterSpec, default_cluster_spec
 from components.spec.container_workload.events import (
@@ -48,14 +48,14 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
         for event_index, event in enumerate(container.events):
             field = f"containers[{index}].events[{event_index}]"
             if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
-                clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))  # type: ignore[attr-defined]
+                clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))
                 claims.extend(_balancer_claims(reader, field, event))
             elif isinstance(event, HttpApiGatewayEvent):
                 if not isinstance(_kind_of(event.http_api_gateway), HttpApiGatewaySpec):
                     raise reader.error(
                         f"{field}.http_api_gateway", event.http_api_gateway, "an HttpApiGateway"
                     )
-                clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))  # type: ignore[attr-defined]
+                clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))
                 _check_authorizer(reader, f"{field}.authorizer", event)
     for index, target in enumerate(spec.connect_to):
         if connection(target) is None:
@@ -84,6 +84,18 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
     return cluster
 
 
+def check_balancer_events(spec: ContainerWorkloadSpec) -> None:
+    """The balancer checks alone (right kind, known listener, priorities free across workloads), for
+    platforms that route as the cloud does without its VPC (sim)."""
+    reader = ArgReader(COMPONENT, spec.resource_name)
+    claims: list[Claim] = []
+    for index, container in enumerate(spec.containers):
+        for event_index, event in enumerate(container.events):
+            if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
+                claims.extend(_balancer_claims(reader, f"containers[{index}].events[{event_index}]", event))
+    _claim(reader, spec.resource_name, claims)
+
+
 def _balancer_claims(
     reader: ArgReader, field: str, event: ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent
 ) -> list[Claim]:
@@ -99,7 +111,7 @@ def _balancer_claims(
         raise reader.error(
             f"{field}.listener_port",
             event.listener_port,
-            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",  # type: ignore[attr-defined]
+            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",
         )
     if isinstance(event, NetworkLoadBalancerEvent):
         return [(balancer, (event.listener_port, None), f"{field}.listener_port")]

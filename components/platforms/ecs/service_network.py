@@ -6,6 +6,7 @@ shared workload group on its service-connect ports (other workloads of the stack
 inside the task (workload-internal) need no rule: containers of a task share one network namespace.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from components.spec.container_workload.workload import ContainerWorkloadSpec
 class ServiceNetwork:
     security_group: aws.ec2.SecurityGroup
     ingress_rules: tuple[aws.vpc.SecurityGroupIngressRule, ...]
-    subnet_ids: pulumi.Output[list[str]]
+    subnet_ids: pulumi.Output[Sequence[str]]
     security_group_ids: list[pulumi.Output[str]]
     """The workload's own group and the cluster's shared one, which marks it as a workload."""
 
@@ -38,12 +39,12 @@ def create_service_network(
     for target in spec.load_balanced_targets:
         balancer = target.load_balancer
         for port in {target.container_port, target.health_check.port or target.container_port}:
-            sources[(balancer.pulumi_resource_name, port)] = balancer.security_group  # type: ignore[attr-defined]
+            sources[(balancer.pulumi_resource_name, port)] = balancer.security_group
     for _, event in spec.http_api_routes:
         gateway = event.http_api_gateway
-        sources[(gateway.pulumi_resource_name, event.container_port)] = gateway.security_group  # type: ignore[attr-defined]
-    for _, event in spec.service_connect_ports:
-        sources[("workloads", event.container_port)] = shared
+        sources[(gateway.pulumi_resource_name, event.container_port)] = gateway.security_group
+    for _, connect in spec.service_connect_ports:
+        sources[("workloads", connect.container_port)] = shared
 
     rules = tuple(
         aws.vpc.SecurityGroupIngressRule(

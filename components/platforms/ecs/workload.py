@@ -110,8 +110,11 @@ def container_workload_spec(
         image=spec.image_reference if spec.build is None else None,
         build=spec.build,
         command=(),
-        args=tuple(spec.args),
-        environment=dict(spec.env),
+        args=tuple(pulumi.Output.from_input(arg) if not isinstance(arg, str) else arg for arg in spec.args),
+        environment={
+            key: value if isinstance(value, str) else pulumi.Output.from_input(value)
+            for key, value in spec.env.items()
+        },
         events=tuple(events),
         # Behind the balancer, readiness is its target group's health check; a private workload
         # has no balancer, so readiness becomes the container's own health check.
@@ -172,12 +175,12 @@ def deploy_workload(
     parent: pulumi.Resource, spec: WorkloadSpec, cluster: Any, config: StackConfig
 ) -> WorkloadOutputs:
     # Imported here: the component imports this package (its balancer is made by `load_balancers`).
-    from components.load_balancers import ApplicationLoadBalancer
+    from components.load_balancers import ApplicationLoadBalancer, ApplicationLoadBalancerArgs
 
     balancer = None
     if spec.public:
         domain = spec.domain
-        balancer_args: dict[str, Any] = {"cluster": cluster}
+        balancer_args: ApplicationLoadBalancerArgs = {"cluster": cluster}
         if domain is not None:
             balancer_args["domain"] = {"host": domain.host}
             if domain.certificate_arn:
@@ -185,7 +188,7 @@ def deploy_workload(
         balancer = ApplicationLoadBalancer(
             f"{spec.resource_name}-alb",
             balancer_args,
-            pulumi.ResourceOptions(parent=parent),  # type: ignore[arg-type]
+            pulumi.ResourceOptions(parent=parent),
         )
     deployed = deploy_container_workload(parent, container_workload_spec(spec, cluster, balancer), cluster)
     name = container_name(spec)

@@ -139,13 +139,15 @@ def _create(
     return _outputs(parent, name, endpoint, config, provider, created)
 
 
-def _fargate_profile(options: ClusterSpec) -> dict[str, Any] | None:
+def _fargate_profile(options: ClusterSpec) -> eks.FargateProfileArgs | None:
     if options.nodes is not None:
         return None
     # kube-system for CoreDNS, the load balancer controller and the metrics server; the stack's
     # namespace for its workloads; and those of other stacks sharing the cluster.
     namespaces = (CONTROLLER_NAMESPACE, _namespace_name(), *options.fargate_namespaces)
-    return {"selectors": [{"namespace": namespace} for namespace in namespaces]}
+    return eks.FargateProfileArgs(
+        selectors=[aws.eks.FargateProfileSelectorArgs(namespace=namespace) for namespace in namespaces]
+    )
 
 
 def _access(

@@ -18,7 +18,7 @@ for pods but not for the Ingress's load balancer, so its URL would have to be re
 """
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ def deploy_workload(
     ingress = _ingress(chart) if spec.public else None
     return WorkloadOutputs(
         image_ref=image,
-        internal_url=namespace.apply(lambda name: internal_url(spec, name)) if spec.port else None,
+        internal_url=namespace.apply(lambda name: internal_url(spec, name) or "") if spec.port else None,
         public_url=_public_url(spec, ingress) if ingress else None,
         resources={"chart": chart, "ingress": ingress, "namespace": namespace},
     )
@@ -141,7 +141,7 @@ def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict
 
 
 def _ingress(chart: k8s.helm.v4.Chart) -> pulumi.Output[k8s.networking.v1.Ingress]:
-    def find(objects: list[Any] | None) -> k8s.networking.v1.Ingress:
+    def find(objects: Sequence[Any] | None) -> k8s.networking.v1.Ingress:
         for obj in objects or []:
             if isinstance(obj, k8s.networking.v1.Ingress):
                 return obj
@@ -154,7 +154,8 @@ def _public_url(spec: WorkloadSpec, ingress: pulumi.Output[k8s.networking.v1.Ing
     if spec.domain is not None:
         # The certificate names the custom host, not the ALB's: that is the URL that works over TLS
         # (once the host's DNS record points at the ALB's host name).
-        return ingress.apply(lambda _: f"https://{spec.domain.host}")
+        host = spec.domain.host
+        return ingress.apply(lambda _: f"https://{host}")
     return ingress.apply(lambda obj: obj.status.load_balancer.ingress[0].hostname).apply(
         lambda host: f"http://{host}"
     )

@@ -13,6 +13,7 @@ from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
 from components.platforms.sim.container_workload import check_container_workload, deploy_container_workload
 from components.platforms.sim.labels import labels
+from components.platforms.sim.load_balancers import create_load_balancer
 from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
@@ -24,6 +25,7 @@ from sim_provider.replica import Replica
 __all__ = [
     "check_container_workload",
     "create_cluster",
+    "create_load_balancer",
     "deploy_container_workload",
     "deploy_workload",
     "labels",

@@ -14,6 +14,7 @@ import pulumi
 from components.platforms.names import dns_label, stack_label
 from components.platforms.service_connect import service_connect_environment, service_connect_urls
 from components.platforms.sim.labels import labels
+from components.platforms.sim.load_balancers import attach_to_balancers, target_alias
 from components.spec.arg_reader import ArgReader
 from components.spec.container_workload.containers import ContainerSpec
 from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec
@@ -57,6 +58,8 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
             "(its hooks are Lambda functions; sim deploys every strategy all at once)",
         )
     clusters = [spec.cluster] if spec.cluster is not None else []
+    clusters += [target.load_balancer.cluster for target in spec.load_balanced_targets]
+    _check_balancers(spec)
     for index, target in enumerate(spec.connect_to):
         target_spec = getattr(target, "spec", None)
         if not isinstance(target_spec, ContainerWorkloadSpec) or not target_spec.service_connect_ports:
@@ -74,6 +77,15 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
         if cluster is not clusters[0]:
             raise reader.error(f"connect_to[{index}]", cluster, "a workload in the same Cluster")
     return clusters[0] if clusters else None
+
+
+def _check_balancers(spec: ContainerWorkloadSpec) -> None:
+    """The checks ecs makes on balancers hold on sim too (right kind, known listener, one priority per
+    listener across workloads): sim routes as the cloud would, or refuses as the cloud would."""
+    if spec.load_balanced_targets:  # the import costs the AWS SDK's: only when balancers are used
+        from components.platforms.ecs.preconditions import check_balancer_events
+
+        check_balancer_events(spec)
 
 
 def deploy_container_workload(
@@ -96,7 +108,10 @@ def deploy_container_workload(
                 "workload": name,
                 "name_prefix": dns_label(stack_label(), name, str(index)),
                 "network": network.name,
-                "aliases": sorted({event.alias for _, event in spec.service_connect_ports}),
+                "aliases": sorted(
+                    {event.alias for _, event in spec.service_connect_ports}
+                    | {target_alias(name, target) for target in spec.load_balanced_targets}
+                ),
                 "infra_image": infra.image_ref,
                 "containers": [
                     _container(container, images[container.name]) for container in spec.containers
@@ -112,7 +127,11 @@ def deploy_container_workload(
         for index in range(1, spec.scaling.min_instances + 1)
     ]
     return SimContainerWorkload(
-        images=images, tasks=tasks, cluster_name=network.name, internal_urls=service_connect_urls(spec)
+        images=images,
+        tasks=tasks,
+        cluster_name=network.name,
+        internal_urls=service_connect_urls(spec),
+        urls=tuple(attach_to_balancers(parent, spec, tasks, config)),
     )
 
 

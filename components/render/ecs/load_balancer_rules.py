@@ -13,6 +13,13 @@ from components.spec.container_workload.workload import LoadBalancedTarget
 HEALTHY_HTTP_CODES = "200-399"
 
 
+def listener_ports(event: ApplicationLoadBalancerEvent) -> tuple[int, ...]:
+    """The listeners an application event's rule goes on."""
+    if event.listener_port is not None:
+        return (event.listener_port,)
+    return event.load_balancer.spec.forwarding_ports
+
+
 def rule_conditions(event: ApplicationLoadBalancerEvent) -> list[dict[str, Any]]:
     """CreateRule `Conditions`: every condition must match; values within one condition are OR-ed.
 

@@ -156,7 +156,7 @@ def _variables(
     for name, arn in extra_secret_arns.items():
         plain.pop(name, None)
         secret[name] = arn
-    for name, value in container.environment.items():
+    for name, setting in container.environment.items():
         plain.pop(name, None)
         secret.pop(name, None)
         if name in container.secret_env_names:
@@ -164,7 +164,7 @@ def _variables(
                 raise ValueError(f"no secret ARN given for '{container.name}' variable '{name}' (an Output)")
             secret[name] = secret_arns[name]
         else:
-            plain[name] = str(value)
+            plain[name] = str(setting)
     return (
         [{"name": k, "value": plain[k]} for k in sorted(plain)],
         [{"name": k, "valueFrom": secret[k]} for k in sorted(secret)],

@@ -100,8 +100,8 @@ def test_generated_names_follow_aws_rules_for_any_resource_project_and_stack_nam
     (provider,) = named(registered, "aws:ecs/capacityProvider:CapacityProvider")
     assert reserved_prefix(provider, CAPACITY_PROVIDER_RESERVED_PREFIXES) is None, provider
     assert ECS_NAME.match(provider)
-    for service in named(registered, "aws:ecs/service:Service"):
-        assert ECS_NAME.match(service), service
+    for service_name in named(registered, "aws:ecs/service:Service"):
+        assert ECS_NAME.match(service_name), service_name
     for role in named(registered, "aws:iam/role:Role"):
         assert len(role) <= IAM_ROLE_NAME_MAX_LENGTH, role
     (service,) = [r for r in registered if r.type == "aws:ecs/service:Service"]

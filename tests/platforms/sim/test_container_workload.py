@@ -152,3 +152,72 @@ def test_spec_hash_leaves_environment_values_out() -> None:
     props = {"containers": [], "environment": {"main": {"TOKEN": "secret-1"}}}
     other = {"containers": [], "environment": {"main": {"TOKEN": "secret-2"}}}
     assert spec_hash(props) == spec_hash(other)
+
+
+def test_alb_events_become_routes_on_the_balancer_proxy() -> None:
+    from components import ApplicationLoadBalancer
+
+    def program() -> None:
+        edge = ApplicationLoadBalancer("edge")
+        event = {
+            "type": "application-load-balancer",
+            "load_balancer": edge,
+            "container_port": 8080,
+            "priority": 3,
+            "paths": ["/api/*"],
+        }
+        ContainerWorkload(
+            "shop",
+            {"containers": [{"name": "web", "image": "x", "events": [event]}], "resources": FARGATE},
+        )
+
+    resources = run_with_mocks(program)
+    assert resources["edge-proxy"].parent == "edge"
+    assert resources["edge-proxy"].inputs["listeners"] == [80]
+    routes = resources["shop-edge-routes"].inputs
+    assert routes["fragment"]["rules"] == [
+        {
+            "listener_port": 80,
+            "priority": 3,
+            "lines": ["acl p3_c0 path -m reg '^/api/.*$'", "use_backend shop__web_8080_alb0 if p3_c0"],
+        }
+    ]
+    assert "web-8080-targets" in " ".join(resources["shop-task-1"].inputs["aliases"])
+
+
+def test_a_priority_taken_by_another_workload_is_refused_on_sim() -> None:
+    from components import ApplicationLoadBalancer
+
+    def program() -> None:
+        edge = ApplicationLoadBalancer("edge")
+        for name in ("one", "two"):
+            event = {
+                "type": "application-load-balancer",
+                "load_balancer": edge,
+                "container_port": 80,
+                "priority": 1,
+            }
+            ContainerWorkload(
+                name, {"containers": [{"name": "web", "image": "x", "events": [event]}], "resources": FARGATE}
+            )
+
+    from components.spec.errors import InvalidArgumentError
+    from tests.support.pulumi_mocks import start_mocks
+
+    mocks = start_mocks({}, "sim")
+    with pytest.raises(InvalidArgumentError) as caught:
+        mocks.run(program)
+    assert caught.value.resource == "two" and "priority 1 on listener 80 is one's" in caught.value.allowed
+
+
+def test_log_lines_name_the_workload_instance_and_container() -> None:
+    from types import SimpleNamespace
+
+    from components.cli import _log_prefix
+
+    task_member = SimpleNamespace(
+        name="x-1-abc-web",
+        labels={"containers.resource": "shop", "containers.instance": "2", "containers.container": "web"},
+    )
+    assert _log_prefix(task_member) == "shop/2/web"
+    assert _log_prefix(SimpleNamespace(name="proj-sim-web-1-abc", labels={})) == "proj-sim-web-1-abc"

@@ -1,0 +1,129 @@
+"""ALB listener rules as HAProxy configuration: what the sim platform's balancer proxy runs.
+
+The input is the ELBv2 `Conditions` list that `render.ecs.load_balancer_rules.rule_conditions`
+makes for the AWS listener rule, so the rule AWS evaluates and the rule the proxy evaluates come
+from one model and cannot drift. ALB semantics kept: AND across conditions, OR within one
+condition's values; path patterns case-sensitive with `*` (any run of characters, '/' included) and
+`?` (one character), matched on the path without the query string; host headers, HTTP header values
+and query strings case-insensitive with the same wildcards; methods case-sensitive; source IPs as
+CIDR blocks. Rules are evaluated by priority, lowest first (HAProxy takes the first `use_backend`
+that matches, so they are written in priority order).
+"""
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+def _wildcards(pattern: str, char: str = ".") -> str:
+    """An ALB wildcard (`*`, `?`) as an unanchored regular expression; `char` is what one character
+    may be (in a query string, anything but '&')."""
+    return "".join(char if c == "?" else f"{char}*" if c == "*" else re.escape(c) for c in pattern)
+
+
+def _quoted(regex: str) -> str:
+    # Single quotes: HAProxy takes their content as is; a quote in a value becomes PCRE's \x27.
+    return "'" + regex.replace("'", r"\x27") + "'"
+
+
+def wildcard_regex(pattern: str) -> str:
+    """An ALB wildcard pattern as an anchored regular expression, quoted for HAProxy's config."""
+    return _quoted(f"^{_wildcards(pattern)}$")
+
+
+def query_regex(key: str | None, value: str) -> str:
+    """A query-string pair (key optional) found anywhere in the query string, quoted for HAProxy."""
+    pair = (
+        f"{_wildcards(key, '[^&=]')}={_wildcards(value, '[^&]')}"
+        if key
+        else f"[^&]*={_wildcards(value, '[^&]')}"
+    )
+    return _quoted(f"(^|&){pair}(&|$)")
+
+
+def condition_acls(name: str, condition: Mapping[str, Any]) -> list[str]:
+    """`acl` lines named `name` that match one ELBv2 condition (several lines of one name are OR-ed)."""
+    field = condition["Field"]
+    if field == "path-pattern":
+        values = condition["PathPatternConfig"]["Values"]
+        return [f"acl {name} path -m reg {' '.join(map(wildcard_regex, values))}"]
+    if field == "http-request-method":
+        return [f"acl {name} method {' '.join(condition['HttpRequestMethodConfig']['Values'])}"]
+    if field == "host-header":
+        values = condition["HostHeaderConfig"]["Values"]
+        return [f"acl {name} req.hdr(host),field(1,:) -m reg -i {' '.join(map(wildcard_regex, values))}"]
+    if field == "http-header":
+        config = condition["HttpHeaderConfig"]
+        patterns = " ".join(map(wildcard_regex, config["Values"]))
+        return [f"acl {name} req.fhdr({config['HttpHeaderName']}) -m reg -i {patterns}"]
+    if field == "query-string":
+        pairs = condition["QueryStringConfig"]["Values"]
+        return [
+            f"acl {name} query -m reg -i {' '.join(query_regex(p.get('Key'), p['Value']) for p in pairs)}"
+        ]
+    if field == "source-ip":
+        return [f"acl {name} src {' '.join(condition['SourceIpConfig']['Values'])}"]
+    raise ValueError(f"no HAProxy rendering for the ELBv2 condition field {field!r}")
+
+
+@dataclass(frozen=True)
+class ProxyRule:
+    """One listener rule: where it lives, its priority, its conditions and the backend it forwards to."""
+
+    listener_port: int
+    priority: int
+    conditions: Sequence[Mapping[str, Any]]
+    backend: str
+
+    def lines(self) -> list[str]:
+        """The rule's `acl` lines, then the `use_backend` that needs them all."""
+        names = [f"p{self.priority}_c{index}" for index in range(len(self.conditions))]
+        if not self.conditions:  # a network balancer's listener forwards everything to one target
+            return [f"use_backend {self.backend}"]
+        pairs = zip(names, self.conditions, strict=True)
+        acls = [line for name, condition in pairs for line in condition_acls(name, condition)]
+        return [*acls, f"use_backend {self.backend} if {' '.join(names)}"]
+
+
+@dataclass(frozen=True)
+class ProxyBackend:
+    """A target group: every instance answering to `alias` on `port`, with its health check."""
+
+    name: str
+    alias: str
+    port: int
+    health_check_path: str | None  # None: a TCP check
+    interval_seconds: int
+    mode: str = "http"  # "tcp" behind a network balancer
+    slots: int = 8
+
+    def lines(self) -> list[str]:
+        check = (
+            [f"option httpchk GET {self.health_check_path}", "http-check expect rstatus ^[23]"]
+            if self.health_check_path
+            else []
+        )
+        return [
+            f"backend {self.name}",
+            f"    mode {self.mode}",
+            "    balance roundrobin",
+            *(f"    {line}" for line in check),
+            # Instances are found through the alias by Docker's DNS, so they come and go untouched.
+            # A new instance is taken in within half a second of answering its check.
+            f"    default-server init-addr none resolvers docker check inter {self.interval_seconds}s "
+            "downinter 500ms fall 2 rise 1",
+            f"    server-template instance 1-{self.slots} {self.alias}:{self.port}",
+        ]
+
+
+def routes_fragment(rules: Sequence[ProxyRule], backends: Sequence[ProxyBackend]) -> dict[str, Any]:
+    """What one workload adds to a balancer's proxy: rule lines by listener and priority, and its
+    backends. `sim_provider.proxy` puts the fragments of every workload together."""
+    return {
+        "rules": [
+            {"listener_port": rule.listener_port, "priority": rule.priority, "lines": rule.lines()}
+            for rule in rules
+        ],
+        "backends": ["\n".join(backend.lines()) for backend in backends],
+    }

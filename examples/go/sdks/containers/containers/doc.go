@@ -1,0 +1,2 @@
+// Package containers exports types, functions, subpackages for provisioning containers resources.
+package containers

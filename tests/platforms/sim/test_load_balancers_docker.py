@@ -1,0 +1,172 @@
+"""ApplicationLoadBalancer on sim with real Docker and traffic: rules evaluated as an ALB evaluates
+them (a table of adversarial requests), min_instances behind it, stable listener ports."""
+
+from typing import Any
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.sim
+
+# Each backend answers "<who> <hostname>" on every path it is given, so a response names its route.
+SERVE = (
+    'mkdir -p /www; echo "$WHO $(hostname)" > /www/index.html; for p in $PATHS; do mkdir -p "/www${p%/*}"; '
+    'echo "$WHO $(hostname)" > "/www$p"; done; exec httpd -f -p 8080 -h /www'
+)
+PROGRAM = """
+import pulumi
+from components import ApplicationLoadBalancer, ContainerWorkload
+
+edge = ApplicationLoadBalancer("edge")
+PATHS = "/api/x /api/special /v1/ping /v10/ping /x /form /internal"
+
+
+def routed(name, *events, instances=1):
+    return ContainerWorkload(name, {
+        "containers": [{
+            "name": "web", "image": "containers-test/app", "command": ["sh", "-c", SERVE],
+            "environment": {"WHO": name, "PATHS": PATHS},
+            "events": [{"type": "application-load-balancer", "load_balancer": edge, "container_port": 8080,
+                        **event} for event in events],
+        }],
+        "resources": {"cpu": 0.25, "memory": 512},
+        "scaling": {"min_instances": instances, "max_instances": instances},
+    })
+
+
+routed("api", {"priority": 10, "paths": ["/api/*"]}, instances=2)
+routed("exact", {"priority": 5, "paths": ["/api/special"]}, {"priority": 8, "paths": ["/v?/ping"]})
+routed("admin", {"priority": 3, "hosts": ["ADMIN.example.*"]},
+       {"priority": 6, "methods": ["POST"], "paths": ["/form"]})
+routed("beta", {"priority": 2, "paths": ["/api/*"],
+                "headers": [{"header_name": "X-Beta", "values": ["on*"]}]})
+routed("query", {"priority": 4, "query_params": [{"param_name": "v", "values": ["2", "3"]}]},
+       {"priority": 7, "source_ips": ["10.255.0.0/16"], "paths": ["/internal"]})
+pulumi.export("url", edge.url)
+"""
+NO_ROUTE = "no route"
+CASES = [
+    # (case, method, path, headers, who answers or NO_ROUTE)
+    ("path wildcard", "GET", "/api/x", {}, "api"),
+    ("lower priority number wins", "GET", "/api/special", {}, "exact"),
+    ("paths are case-sensitive", "GET", "/API/x", {}, NO_ROUTE),
+    (
+        "header value: case-insensitive wildcard, AND with the path",
+        "GET",
+        "/api/x",
+        {"x-beta": "On-1"},
+        "beta",
+    ),
+    ("header without the path: no rule", "GET", "/x", {"X-Beta": "on"}, NO_ROUTE),
+    (
+        "host: case-insensitive wildcard, ahead of a path rule",
+        "GET",
+        "/api/x",
+        {"Host": "admin.EXAMPLE.com"},
+        "admin",
+    ),
+    ("host with a port", "GET", "/x", {"Host": "admin.example.org:8080"}, "admin"),
+    ("host not matching", "GET", "/x", {"Host": "admin.other.example.com"}, NO_ROUTE),
+    ("query string beats an exact path of higher number", "GET", "/api/special?v=2", {}, "query"),
+    ("query keys case-insensitive", "GET", "/x?V=3", {}, "query"),
+    ("query key must match whole", "GET", "/x?vv=3", {}, NO_ROUTE),
+    ("query value OR-ed", "GET", "/x?a=1&v=3", {}, "query"),
+    ("query value must match whole", "GET", "/x?v=23", {}, NO_ROUTE),
+    ("method is case-sensitive and exact", "GET", "/form", {}, NO_ROUTE),
+    ("'?' is one character", "GET", "/v1/ping", {}, "exact"),
+    ("'?' is not two characters", "GET", "/v10/ping", {}, NO_ROUTE),
+    ("source IP outside the CIDR", "GET", "/internal", {}, NO_ROUTE),
+]
+
+
+def answer(url: str, method: str, path: str, headers: dict[str, str]) -> requests.Response:
+    return requests.request(method, url + path, headers=headers, timeout=5)
+
+
+@pytest.fixture(scope="module")
+def edge(tmp_path_factory, docker_client) -> Any:
+    """One deployment for the whole table (sim_project is per test: this one is per module)."""
+    yield from _deployed(tmp_path_factory, docker_client)
+
+
+def _deployed(tmp_path_factory, docker_client) -> Any:
+    import uuid
+
+    from pulumi import automation as auto
+
+    from tests.support.docker_state import labelled
+
+    name = f"t{uuid.uuid4().hex[:8]}"
+    path = tmp_path_factory.mktemp(name)
+    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (path / "__main__.py").write_text(f"SERVE = {SERVE!r}\n" + PROGRAM)
+    stack = auto.create_or_select_stack(
+        stack_name="test", work_dir=str(path), opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase")
+    )
+    stack.set_config("containers:platform", auto.ConfigValue("sim"))
+    try:
+        stack.up()
+        yield stack
+    finally:
+        stack.destroy()
+        stack.workspace.remove_stack("test")
+        leftovers = labelled(docker_client, f"{path.name}/test")
+        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+
+
+@pytest.mark.parametrize(("case", "method", "path", "headers", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_rules_route_as_an_alb_routes(edge, case, method, path, headers, expected) -> None:
+    url = edge.outputs()["url"].value
+    response = answer(url, method, path, headers)
+    if expected == NO_ROUTE:
+        assert (response.status_code, response.text) == (404, NO_ROUTE), case
+    else:
+        assert response.status_code == 200, case
+        assert response.text.split()[0] == expected, case
+
+
+def test_a_post_rule_takes_posts(edge) -> None:
+    response = answer(edge.outputs()["url"].value, "POST", "/form", {})
+    assert response.text != NO_ROUTE, "the POST rule routed it to the workload (busybox refuses POSTs itself)"
+
+
+def test_every_instance_answers_behind_the_balancer(edge) -> None:
+    url = edge.outputs()["url"].value
+    hosts = {answer(url, "GET", "/api/x", {}).text.split()[1] for _ in range(20)}
+    assert len(hosts) == 2
+
+
+def test_listener_port_is_stable_across_updates_and_destroy(edge) -> None:
+    url = edge.outputs()["url"].value
+    assert url.startswith("http://127.0.0.1:")
+    edge.up()
+    assert edge.outputs()["url"].value == url
+    edge.destroy()
+    edge.up()
+    assert edge.outputs()["url"].value == url
+    assert answer(url, "GET", "/api/x", {}).text.split()[0] == "api"
+
+
+def test_a_network_balancer_forwards_tcp_to_its_workload(sim_project) -> None:
+    project = sim_project()
+    project.write(
+        "__main__.py",
+        """
+import pulumi
+from components import ContainerWorkload, NetworkLoadBalancer
+
+tcp = NetworkLoadBalancer("tcp", {"listeners": [{"port": 7000, "protocol": "TCP"}]})
+ContainerWorkload("echo", {
+    "containers": [{"name": "web", "image": "containers-test/app",
+                    "events": [{"type": "network-load-balancer", "load_balancer": tcp,
+                                "listener_port": 7000, "container_port": 8080}]}],
+    "resources": {"cpu": 0.25, "memory": 512},
+})
+pulumi.export("url", tcp.url)
+""",
+    )
+    project.up()
+    url = project.outputs()["url"]
+    assert url.startswith("http://127.0.0.1:")
+    # An HTTP request through the TCP listener reaches the container's server unchanged.
+    assert requests.get(url + "/", timeout=5).text.strip() == "ok"
