@@ -5,7 +5,6 @@ import io
 import os
 import tarfile
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from typing import overload
 
@@ -67,29 +66,6 @@ def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, st
         remove_container(client, container.id, stop_timeout=2)
 
 
-def clear_pending(client: docker.DockerClient, pending_name: str, labels: dict[str, str]) -> None:
-    """Make way for a create under `pending_name`, the name a container carries until it is ready.
-
-    A container of that name is the leftover of a create that never finished (killed, or the engine
-    stopped): no resource in the state owns it, so it goes. A live container is never pending, since
-    a finished create renames it (`commit_name`), so a replacement never removes what serves traffic.
-    """
-    leftover = find_container(client, pending_name)
-    if leftover is None:
-        return
-    if any(leftover.labels.get(key) != value for key, value in labels.items()):
-        raise SimError(
-            f"A container named {pending_name!r} exists that this stack did not create: remove or "
-            "rename it, then run `pulumi up` again."
-        )
-    remove_container(client, leftover.id, stop_timeout=1)
-
-
-def commit_name(container: Container, name: str) -> None:
-    """The create finished: the container leaves its pending name and is the resource's own."""
-    container.rename(name)
-
-
 def last_exit_code(container: Container) -> int | None:
     """The exit code of the container's last process, even once the restart policy started another.
 
@@ -134,16 +110,6 @@ def copy_file_into(container: Container, directory: str, name: str, content: str
 def container_ip(container: Container, network: str) -> str:
     container.reload()
     return container.attrs["NetworkSettings"]["Networks"][network]["IPAddress"]
-
-
-@contextlib.contextmanager
-def removed_on_failure(client: docker.DockerClient, container: Container) -> Iterator[None]:
-    """A create that fails must not leave its container behind: Pulumi will not know about it."""
-    try:
-        yield
-    except BaseException:
-        remove_container(client, container.id, stop_timeout=1)
-        raise
 
 
 @overload

@@ -17,18 +17,9 @@ import pulumi
 from docker.models.containers import Container
 from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
-from sim_provider.container_provider import ContainerProvider, pending_name
-from sim_provider.docker_ops import (
-    SimError,
-    clear_pending,
-    commit_name,
-    connect,
-    copy_file_into,
-    find_container,
-    remove_container,
-    removed_on_failure,
-    whole_number,
-)
+from sim_provider.container_provider import ContainerProvider
+from sim_provider.docker_ops import SimError, connect, copy_file_into, find_container, whole_number
+from sim_provider.pending_create import PendingCreate, pending_create
 from sim_provider.readiness import Probe, http_probe, wait_until_ready
 
 LISTEN_PORT = 8080
@@ -69,11 +60,16 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
     )
 
 
+def preferred_port(labels: dict[str, str]) -> int:
+    """The port derived from the stack and workload (two workloads may derive the same one)."""
+    digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).digest()
+    return PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
+
+
 def pick_host_port(labels: dict[str, str], taken: frozenset[int] = frozenset()) -> int:
     """A port derived from the stack and workload, so the URL survives `destroy` and `up`;
     any free port when that one is taken (or in `taken`: lost to a create running in parallel)."""
-    digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).digest()
-    preferred = PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
+    preferred = preferred_port(labels)
     for port in ([] if preferred in taken else [preferred]) + [0]:
         with socket.socket() as probe:
             # As a server would: connections of a previous run lingering in TIME_WAIT do not count.
@@ -110,14 +106,12 @@ class IngressProvider(ContainerProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
-        pending = pending_name(props)
-        clear_pending(client, pending, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
-        container, host_port = _start_on_a_free_port(client, props, pending)
-        url = f"http://127.0.0.1:{host_port}"
-        with removed_on_failure(client, container):
+        with pending_create(client, props) as create:
+            container, host_port = _start_on_a_free_port(client, props, create)
             _wait_forwarding(container, props, host_port)
-            commit_name(container, name)
+            create.commit([(container, name)], f"the public entry of {props['alias']!r}")
+        url = f"http://127.0.0.1:{host_port}"
         outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
         return CreateResult(container.id, outputs)
 
@@ -140,7 +134,7 @@ class IngressProvider(ContainerProvider):
 
 
 def _start_on_a_free_port(
-    client: docker.DockerClient, props: dict[str, Any], pending: str
+    client: docker.DockerClient, props: dict[str, Any], create: PendingCreate
 ) -> tuple[Container, int]:
     """HAProxy started on its port. A free port may be taken between the check and the start by
     a create running in parallel (two workloads whose derived ports collide): then another."""
@@ -150,10 +144,10 @@ def _start_on_a_free_port(
     )
     while True:
         host_port = pick_host_port(props["labels"], taken)
-        container = client.containers.create(
+        created = client.containers.create(
             props["image_ref"],
             command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-            name=pending,
+            name=create.name(),
             labels=props["labels"],
             network=props["network"],
             ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
@@ -162,16 +156,16 @@ def _start_on_a_free_port(
             stop_signal="SIGUSR1",
             detach=True,
         )
-        with removed_on_failure(client, container):
-            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
-            try:
-                container.start()
-            except docker.errors.APIError as error:
-                if "port is already allocated" not in str(error) or len(taken) >= 3:
-                    raise
-                remove_container(client, container.id, stop_timeout=0)
-                taken |= {host_port}
-                continue
+        container = create.track(created.id)
+        copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+        try:
+            container.start()
+        except docker.errors.APIError as error:
+            if "port is already allocated" not in str(error) or len(taken) >= 3:
+                raise
+            create.discard(container)
+            taken |= {host_port}
+            continue
         return container, host_port
 
 

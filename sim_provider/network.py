@@ -5,15 +5,16 @@ from typing import Any
 
 import docker.errors
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
 from sim_provider.docker_ops import CHECKOUT_LABEL, SimError, connect
+from sim_provider.engine import EngineBoundProvider
 
 # A checkout moved elsewhere keeps its network: where it lives decides only who may create it.
 IDENTITY = ("name", "labels")
 
 
-class NetworkProvider(ResourceProvider):
+class NetworkProvider(EngineBoundProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], CHECKOUT_LABEL: props["checkout"]}

@@ -11,17 +11,9 @@ import pulumi
 from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
-from sim_provider.container_provider import ContainerProvider, pending_name
-from sim_provider.docker_ops import (
-    ROLE_LABEL,
-    SPEC_LABEL,
-    clear_pending,
-    commit_name,
-    connect,
-    container_ip,
-    removed_on_failure,
-    whole_number,
-)
+from sim_provider.container_provider import ContainerProvider
+from sim_provider.docker_ops import ROLE_LABEL, SPEC_LABEL, connect, container_ip, whole_number
+from sim_provider.pending_create import pending_create
 from sim_provider.prober import (
     host_reaches_containers,
     network_http_probe,
@@ -61,39 +53,36 @@ class ReplicaProvider(ContainerProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], SPEC_LABEL: spec_hash(props)}
-        pending = pending_name(props)
-        clear_pending(client, pending, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
         memory = whole_number(props.get("memory_mib"))
         api = client.api
-        created = api.create_container(
-            image=props["image_ref"],
-            command=props.get("command") or None,
-            name=pending,
-            environment=props.get("env") or {},
-            labels=labels,
-            detach=True,
-            host_config=api.create_host_config(
-                # An init process as PID 1 forwards SIGTERM, so images that never installed a
-                # handler still stop at once instead of after Docker's 10 s grace period.
-                init=True,
-                restart_policy={"Name": "unless-stopped"},
-                nano_cpus=whole_number(props.get("nano_cpus")),
-                mem_limit=f"{memory}m" if memory else None,
-            ),
-            networking_config=api.create_networking_config(
-                {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
-            ),
-        )
-        container = client.containers.get(created["Id"])
-        with removed_on_failure(client, container):
+        with pending_create(client, props) as create:
+            container = create.track(
+                api.create_container(
+                    image=props["image_ref"],
+                    command=props.get("command") or None,
+                    name=create.name(),
+                    environment=props.get("env") or {},
+                    labels=labels,
+                    detach=True,
+                    host_config=api.create_host_config(
+                        # An init process as PID 1 forwards SIGTERM, so images that never installed a
+                        # handler still stop at once instead of after Docker's 10 s grace period.
+                        init=True,
+                        restart_policy={"Name": "unless-stopped"},
+                        nano_cpus=whole_number(props.get("nano_cpus")),
+                        mem_limit=f"{memory}m" if memory else None,
+                    ),
+                    networking_config=api.create_networking_config(
+                        {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
+                    ),
+                )["Id"]
+            )
             container.start()
             ip = container_ip(container, props["network"])
+            what = f"Replica {name} of workload {props['alias']!r}"
             wait = functools.partial(
-                wait_until_ready,
-                container,
-                timeout_seconds=props["timeout_seconds"],
-                what=f"Replica {name} of workload {props['alias']!r}",
+                wait_until_ready, container, timeout_seconds=props["timeout_seconds"], what=what
             )
             if _probe_from_network(client, props):
                 prober_labels = {**labels, ROLE_LABEL: "prober"}
@@ -101,7 +90,7 @@ class ReplicaProvider(ContainerProvider):
                     wait(probe=_network_probe(props, prober, ip))
             else:
                 wait(probe=_host_probe(props, ip))
-            commit_name(container, name)
+            create.commit([(container, name)], what)
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
 
 

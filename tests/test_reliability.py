@@ -1,10 +1,15 @@
 """Reliability on sim, on real Docker with the real engine: a change or a fault never leaves the user
 worse off (issue 11's findings, each with the test that failed before its fix)."""
 
+import itertools
+import uuid
+
 import pytest
 import requests
 from pulumi import automation as auto
 
+from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
+from sim_provider.ingress import preferred_port
 from tests.support.traffic import continuous_traffic
 
 pytestmark = pytest.mark.sim
@@ -107,3 +112,38 @@ def test_one_name_in_two_clusters_gives_two_workloads(sim_project) -> None:
     assert outputs["blue"] != outputs["green"]
     assert requests.get(outputs["blue"], timeout=5).text == "blue\n"
     assert requests.get(outputs["green"], timeout=5).text == "green\n"
+
+
+def test_two_public_workloads_whose_ports_collide_deploy_in_parallel(sim_project) -> None:
+    """Finding 8: both creates found the derived port free, and the second failed with a raw 500."""
+    project_name = f"race{uuid.uuid4().hex[:6]}"
+    first, second = _names_deriving_one_port(project_name)
+    project = sim_project(
+        f"""
+        for name in ({first!r}, {second!r}):
+            web = Workload(name, {{"image": "hashicorp/http-echo", "port": 5678, "public": True,
+                                   "args": [f"-text={{name}}"]}})
+            pulumi.export(name, web.public_url)
+        """,
+        name=project_name,
+    )
+    project.up()
+    outputs = project.outputs()
+    assert requests.get(outputs[first], timeout=5).text == f"{first}\n"
+    assert requests.get(outputs[second], timeout=5).text == f"{second}\n"
+
+
+def _names_deriving_one_port(project_name: str) -> tuple[str, str]:
+    seen: dict[int, str] = {}
+    for index in itertools.count():
+        name = f"w{index}"
+        port = preferred_port(labels_of(project_name, name, "ingress"))
+        if port in seen:
+            return seen[port], name
+        seen[port] = name
+    raise AssertionError("unreachable")
+
+
+def labels_of(project_name: str, resource: str, role: str) -> dict[str, str]:
+    """The labels `components.platforms.sim.labels` gives, for a stack `test` of `project_name`."""
+    return {STACK_LABEL: f"{project_name}/test", RESOURCE_LABEL: resource, ROLE_LABEL: role}
