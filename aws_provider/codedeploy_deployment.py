@@ -1,17 +1,20 @@
 """Roll an ECS service under the CODE_DEPLOY controller to a new task definition on `pulumi up`.
 
 ECS refuses to change the task definition of a service under CodeDeploy; only a CodeDeploy
-deployment moves it. `CodeDeployDeployment` does that when its `task_definition_arn` input
-changes: it calls CreateDeployment with `deployment_input` (the JSON a `ContainerWorkload` renders)
-and waits until CodeDeploy reports the deployment Succeeded, or fails the update with CodeDeploy's
-error once it is Failed or Stopped (the deployment group rolls the service back by itself). A
-deployment still running after `timeout_minutes` is stopped with rollback, so the service stays
-on the revision Pulumi's state records.
+deployment moves it, and the same goes for its network configuration (subnets, security groups,
+public IP: UpdateService refuses those too). `CodeDeployDeployment` does that when its
+`deployment_input` changes: it calls CreateDeployment with it (the JSON a `ContainerWorkload`
+renders, whose AppSpec names the task definition and the network) and waits until CodeDeploy
+reports the deployment Succeeded, or fails the update with CodeDeploy's error once it is Failed or
+Stopped (the deployment group rolls the service back by itself). A deployment still running after
+`timeout_minutes` is stopped with rollback, so the service stays on the revision Pulumi's state
+records.
 
-Whether to deploy is decided against the service itself: the task definition its PRIMARY task set
-runs (describe-services). On the stack's first `pulumi up` ECS has just created the service with
-that very task definition, so nothing is deployed; when the resource is added to an older service,
-or an update failed half-way, the service is brought to the declared revision.
+Whether to deploy is decided against the service itself: the task definition and network its
+PRIMARY task set runs (describe-services). On the stack's first `pulumi up` ECS has just created the
+service with that very task definition and network, so nothing is deployed; when the resource is
+added to an older service, or an update failed half-way, the service is brought to the declared
+revision.
 
 A deployment already running for the group (a `pulumi up` interrupted by Ctrl-C or a CI timeout,
 then run again) is attached to and waited for instead of a second CreateDeployment, which CodeDeploy
@@ -34,7 +37,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateRes
 from aws_provider.session import CREDENTIAL_INPUTS, session
 
 # Bumped when the provider's behaviour changes, so that stacks pick up the new pickled provider.
-PROVIDER_VERSION = 2
+PROVIDER_VERSION = 3
 DEFAULT_TIMEOUT_MINUTES = 60.0
 DEFAULT_POLL_SECONDS = 15.0
 SUCCEEDED = "Succeeded"
@@ -62,8 +65,9 @@ def client(service: str, props: Mapping[str, Any]) -> Any:
     return session(props).client(service)
 
 
-def current_task_definition(ecs: Any, cluster: str, service: str) -> str:
-    """The task definition the service runs: its PRIMARY task set's (CODE_DEPLOY), else the service's."""
+def primary_task_set(ecs: Any, cluster: str, service: str) -> dict[str, Any]:
+    """What the service runs: its PRIMARY task set (CODE_DEPLOY), else the service itself; both
+    carry `taskDefinition` and `networkConfiguration`."""
     response = ecs.describe_services(cluster=cluster, services=[service])
     found = [s for s in response.get("services", []) if s.get("status") != "INACTIVE"]
     if not found:
@@ -73,19 +77,47 @@ def current_task_definition(ecs: Any, cluster: str, service: str) -> str:
             + (f" ({reasons})" if reasons else "")
         )
     primary = [s for s in found[0].get("taskSets", []) if s.get("status") == "PRIMARY"]
-    return str(primary[0]["taskDefinition"] if primary else found[0]["taskDefinition"])
+    return dict(primary[0] if primary else found[0])
+
+
+def declared_target(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The AppSpec's TargetService properties: the task definition and network a deployment brings."""
+    content = json.loads(params["revision"]["appSpecContent"]["content"])
+    return dict(content["Resources"][0]["TargetService"]["Properties"])
+
+
+def runs_declared(running: Mapping[str, Any], declared: Mapping[str, Any]) -> bool:
+    """Whether a task set (or service) runs the declared task definition in the declared network
+    (subnets and security groups in any order; ECS's default assignPublicIp is DISABLED)."""
+    if running.get("taskDefinition") != declared["TaskDefinition"]:
+        return False
+    network = declared.get("NetworkConfiguration", {}).get("AwsvpcConfiguration")
+    if network is None:
+        return True
+    actual = (running.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    return (
+        sorted(actual.get("subnets", [])) == sorted(network["Subnets"])
+        and sorted(actual.get("securityGroups", [])) == sorted(network["SecurityGroups"])
+        and actual.get("assignPublicIp", "DISABLED") == network["AssignPublicIp"]
+    )
 
 
 def roll_out(props: Mapping[str, Any]) -> str | None:
-    """Deploy `props["task_definition_arn"]` unless the service runs it already, and wait for the
-    outcome; first wait for a deployment of the group still running. Returns the id of the
-    deployment that brought the service there, or None when none was needed."""
-    task_definition = props["task_definition_arn"]
+    """Deploy the AppSpec of `props["deployment_input"]` (task definition and network) unless the
+    service runs it already, and wait for the outcome; first wait for a deployment of the group
+    still running. Returns the id of the deployment that brought the service there, or None when
+    none was needed."""
+    params = json.loads(props["deployment_input"])
+    declared = declared_target(params)
+    task_definition = declared["TaskDefinition"]
     ecs = client("ecs", props)
-    if current_task_definition(ecs, props["cluster_name"], props["service_name"]) == task_definition:
+
+    def on_declared() -> bool:
+        return runs_declared(primary_task_set(ecs, props["cluster_name"], props["service_name"]), declared)
+
+    if on_declared():
         return None
     codedeploy = client("codedeploy", props)
-    params = json.loads(props["deployment_input"])
     target = f"{params['applicationName']}/{params['deploymentGroupName']}"
     wait = {
         "timeout_seconds": float(props.get("timeout_minutes", DEFAULT_TIMEOUT_MINUTES)) * 60,
@@ -95,7 +127,7 @@ def roll_out(props: Mapping[str, Any]) -> str | None:
     if running is not None:
         pulumi.log.info(f"CodeDeploy deployment {running} of {target} is still running: waiting for it")
         wait_for_deployment(codedeploy, running, task_definition, **wait)
-        if current_task_definition(ecs, props["cluster_name"], props["service_name"]) == task_definition:
+        if on_declared():
             return running
     try:
         deployment_id = str(codedeploy.create_deployment(**params)["deploymentId"])
@@ -183,7 +215,8 @@ class CodeDeployDeploymentProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         deployment_id = olds.get("deployment_id")
-        if olds.get("task_definition_arn") != news["task_definition_arn"]:
+        # A new task definition or a new network (both in the AppSpec) needs a deployment.
+        if any(olds.get(key) != news[key] for key in ("task_definition_arn", "deployment_input")):
             deployment_id = roll_out(news) or deployment_id
         return UpdateResult({**news, "deployment_id": deployment_id})
 

@@ -83,6 +83,7 @@ class _LoadBalancer(pulumi.ComponentResource):
         self.security_group: Any = None
         self.record: Any = None
         self.proxy: Any = None
+        self.sim: Any = None
         if platform == Platform.SIM:
             self._on_sim(spec)
         else:
@@ -111,6 +112,8 @@ class _LoadBalancer(pulumi.ComponentResource):
     def _on_sim(self, spec: LoadBalancerSpec) -> None:
         config = read_stack_config(type(self).__name__, spec.resource_name)
         made = platform_package(Platform.SIM).create_load_balancer(self, spec, self.cluster, config)
+        self.sim = made
+        """sim: the proxy and the settings workloads add their routes with."""
         self.proxy = made.proxy
         """sim: the balancer's HAProxy container (`sim_provider.proxy.BalancerProxy`)."""
         self.listeners = {}

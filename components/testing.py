@@ -212,6 +212,9 @@ class Mocks(pulumi.runtime.Mocks):
             case "docker-build:index:Image":
                 tags = inputs.get("tags") or [f"{account}.dkr.ecr.{region}.amazonaws.com/{name}"]
                 return {"ref": f"{tags[0]}@sha256:{_short_hash(name, length=64)}"}
+            case "pulumi-python:dynamic:Resource" if "target_group_arns" in inputs:
+                # aws_provider.production_target_group before any deployment: the first (blue) group.
+                return {"arn": inputs["target_group_arns"][0]}
             case "pulumi-python:dynamic:Resource":
                 return self._sim(args)
         return {}

@@ -21,6 +21,10 @@ ROLE_LABEL = f"{LABEL_PREFIX}.role"
 SPEC_LABEL = f"{LABEL_PREFIX}.spec-hash"
 CHECKOUT_LABEL = f"{LABEL_PREFIX}.checkout"
 
+# Every container sim starts: setuid binaries and file capabilities cannot raise a process's
+# privileges (what Kubernetes' allowPrivilegeEscalation: false does on eks).
+SECURITY_OPT = ["no-new-privileges"]
+
 
 class SimError(Exception):
     """A fault of the local environment (Docker down, image missing, container not ready)."""

@@ -18,7 +18,14 @@ from docker.models.containers import Container
 from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
-from sim_provider.docker_ops import SimError, connect, copy_file_into, find_container, whole_number
+from sim_provider.docker_ops import (
+    SECURITY_OPT,
+    SimError,
+    connect,
+    copy_file_into,
+    find_container,
+    whole_number,
+)
 from sim_provider.pending_create import PendingCreate, pending_create
 from sim_provider.readiness import Probe, http_probe, wait_until_ready
 
@@ -152,6 +159,7 @@ def _start_on_a_free_port(
             network=props["network"],
             ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
             restart_policy={"Name": "unless-stopped"},
+            security_opt=SECURITY_OPT,
             # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
             stop_signal="SIGUSR1",
             detach=True,

@@ -12,7 +12,12 @@ from collections.abc import Iterator
 import docker
 from docker.models.containers import Container
 
-from sim_provider.docker_ops import ensure_image, remove_container, remove_labelled_containers
+from sim_provider.docker_ops import (
+    SECURITY_OPT,
+    ensure_image,
+    remove_container,
+    remove_labelled_containers,
+)
 from sim_provider.readiness import Probe
 
 
@@ -27,7 +32,13 @@ def network_prober(
     remove_labelled_containers(client, labels)  # a leftover of a killed update
     ensure_image(client, image)
     prober = client.containers.run(
-        image, ["sleep", "3600"], detach=True, network=network, labels=labels, init=True
+        image,
+        ["sleep", "3600"],
+        detach=True,
+        network=network,
+        labels=labels,
+        init=True,
+        security_opt=SECURITY_OPT,
     )
     try:
         yield prober

@@ -27,6 +27,7 @@ from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    SECURITY_OPT,
     SimError,
     connect,
     copy_file_into,
@@ -41,13 +42,15 @@ from sim_provider.readiness import POLL_SECONDS, tcp_probe, wait_until_ready
 CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"
 ROUTES_NAME = "routes.json"  # beside the config: every workload's fragment, by workload
 STATS_PORT = 8404  # HAProxy's CSV stats, published on 127.0.0.1: how `up` knows targets are healthy
-# The listener default of our ALBs in AWS (`platforms.ecs.load_balancers`): 404 "no route".
-NO_ROUTE_RESPONSE = 'http-request return status 404 content-type text/plain string "no route"'
-BALANCER_IDENTITY = ("network", "listeners", "mode", "image_ref", "labels", "name_prefix")
+BALANCER_IDENTITY = ("network", "listeners", "mode", "no_route", "image_ref", "labels", "name_prefix")
+# HAProxy needs an acl declared before a line uses it, and runs every `http-request` line before any
+# `use_backend` line: the frontend lists them in that order (each kind keeping the rules' order).
+LINE_KINDS = ("acl ", "http-request ", "use_backend ")
 
 
-def proxy_config(mode: str, listeners: list[int], fragments: list[dict[str, Any]]) -> str:
-    """The whole HAProxy configuration: listeners, every workload's rules by priority, backends."""
+def proxy_config(mode: str, listeners: list[int], no_route: str, fragments: list[dict[str, Any]]) -> str:
+    """The whole HAProxy configuration: listeners, every workload's rules in order (ALB priority or
+    HTTP API route precedence), backends; `no_route` is what a request no rule takes gets."""
     lines = [
         "global",
         "    log stdout format raw local0",
@@ -72,16 +75,14 @@ def proxy_config(mode: str, listeners: list[int], fragments: list[dict[str, Any]
     ]
     rules = sorted(
         (rule for fragment in fragments for rule in fragment["rules"]),
-        key=lambda rule: (rule["listener_port"], rule["priority"]),
+        key=lambda rule: (rule["listener_port"], rule["order"]),
     )
     for port in listeners:
         lines += [f"frontend listener_{port}", f"    bind :{port}"]
-        lines += [f"    {line}" for rule in rules if rule["listener_port"] == port for line in rule["lines"]]
+        own = [line for rule in rules if rule["listener_port"] == port for line in rule["lines"]]
+        lines += [f"    {line}" for kind in LINE_KINDS for line in own if line.startswith(kind)]
         lines.append("    default_backend no_route")
-    if mode == "http":
-        lines += ["backend no_route", f"    {NO_ROUTE_RESPONSE}"]
-    else:
-        lines += ["backend no_route", "    tcp-request content reject"]
+    lines += ["backend no_route", f"    {no_route}"]
     lines += [backend for fragment in fragments for backend in fragment["backends"]]
     return "\n".join(lines) + "\n"
 
@@ -111,11 +112,13 @@ class BalancerProxyProvider(ContainerProvider):
                 network=props["network"],
                 ports=ports,
                 restart_policy={"Name": "unless-stopped"},
+                security_opt=SECURITY_OPT,
                 stop_signal="SIGUSR1",  # HAProxy's graceful stop
                 detach=True,
             )
             container = create.track(created.id)
-            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, proxy_config(props["mode"], listeners, []))
+            config = proxy_config(props["mode"], listeners, props["no_route"], [])
+            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             container.start()
             for port in listeners:
                 wait_until_ready(
@@ -182,7 +185,10 @@ class ProxyRoutesProvider(EngineBoundProvider):
             else:
                 fragments[props["owner"]] = fragment
             config = proxy_config(
-                props["mode"], [whole_number(p) or 0 for p in props["listeners"]], list(fragments.values())
+                props["mode"],
+                [whole_number(p) or 0 for p in props["listeners"]],
+                props["no_route"],
+                list(fragments.values()),
             )
             copy_file_into(container, CONFIG_DIR, "candidate.cfg", config)
             check = container.exec_run(["haproxy", "-c", "-q", "-f", f"{CONFIG_DIR}/candidate.cfg"])

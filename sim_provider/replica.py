@@ -12,7 +12,7 @@ from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
-from sim_provider.docker_ops import ROLE_LABEL, SPEC_LABEL, connect, container_ip, whole_number
+from sim_provider.docker_ops import ROLE_LABEL, SECURITY_OPT, SPEC_LABEL, connect, container_ip, whole_number
 from sim_provider.pending_create import pending_create
 from sim_provider.prober import (
     host_reaches_containers,
@@ -69,6 +69,7 @@ class ReplicaProvider(ContainerProvider):
                         # An init process as PID 1 forwards SIGTERM, so images that never installed a
                         # handler still stop at once instead of after Docker's 10 s grace period.
                         init=True,
+                        security_opt=SECURITY_OPT,
                         restart_policy={"Name": "unless-stopped"},
                         nano_cpus=whole_number(props.get("nano_cpus")),
                         mem_limit=f"{memory}m" if memory else None,

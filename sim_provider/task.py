@@ -23,6 +23,7 @@ from pulumi.dynamic import CreateResult, ReadResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    SECURITY_OPT,
     SimError,
     connect,
     container_ip,
@@ -135,7 +136,9 @@ class TaskProvider(ContainerProvider):
             name=name,
             labels={**labels, CONTAINER_LABEL: INFRA},
             detach=True,
-            host_config=api.create_host_config(init=True, restart_policy={"Name": "unless-stopped"}),
+            host_config=api.create_host_config(
+                init=True, restart_policy={"Name": "unless-stopped"}, security_opt=SECURITY_OPT
+            ),
             networking_config=api.create_networking_config(
                 {props["network"]: api.create_endpoint_config(aliases=list(props.get("aliases") or []))}
             ),
@@ -194,7 +197,9 @@ def _create_member(
         healthcheck=docker_health_check(spec.get("health_check")),
         stop_timeout=whole_number(spec["stop_timeout"]),
         # An init process as PID 1 forwards SIGTERM to images that installed no handler.
-        host_config=api.create_host_config(init=True, network_mode=f"container:{infra.id}"),
+        host_config=api.create_host_config(
+            init=True, network_mode=f"container:{infra.id}", security_opt=SECURITY_OPT
+        ),
     )
     return created["Id"]
 

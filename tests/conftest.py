@@ -73,6 +73,45 @@ class SimProject:
         )
 
 
+def _new_project(
+    parent: Path,
+    config: dict[str, str] | None,
+    source: Path | None,
+    name: str | None = None,
+    backend: Path | None = None,
+) -> SimProject:
+    """`name` (default: unique) is the Pulumi project's; `backend` a state folder of its own
+    (default: the session's), as a second checkout of one project would have."""
+    name = name or f"t{uuid.uuid4().hex[:8]}"
+    path = parent / uuid.uuid4().hex[:8] / name
+    if source is not None:
+        shutil.copytree(source, path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    env_vars = {}
+    if backend is not None:
+        backend.mkdir(parents=True, exist_ok=True)
+        env_vars["PULUMI_BACKEND_URL"] = f"file://{backend}"
+    stack = auto.create_or_select_stack(
+        stack_name="test",
+        work_dir=str(path),
+        opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase", env_vars=env_vars),
+    )
+    for key, value in {"containers:platform": "sim", **(config or {})}.items():
+        stack.set_config(key, auto.ConfigValue(value))
+    return SimProject(path, stack)
+
+
+def _destroy(projects: list[SimProject], docker_client: Any) -> None:
+    for project in projects:
+        release_stale_locks(project.stack)  # a test may have killed an update on purpose
+        project.stack.destroy()
+        project.stack.workspace.remove_stack(project.stack.name)
+    for project in projects:  # once all are gone: two checkouts of one stack share its label
+        leftovers = labelled(docker_client, project.stack_label)
+        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+
+
 @pytest.fixture
 def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., SimProject]]:
     """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
@@ -85,36 +124,20 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
         name: str | None = None,
         backend: Path | None = None,
     ) -> SimProject:
-        """`name` (default: unique) is the Pulumi project's; `backend` a state folder of its own
-        (default: the session's), as a second checkout of one project would have."""
-        name = name or f"t{uuid.uuid4().hex[:8]}"
-        path = tmp_path / uuid.uuid4().hex[:8] / name
-        if source is not None:
-            shutil.copytree(source, path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-        env_vars = {}
-        if backend is not None:
-            backend.mkdir(parents=True, exist_ok=True)
-            env_vars["PULUMI_BACKEND_URL"] = f"file://{backend}"
-        stack = auto.create_or_select_stack(
-            stack_name="test",
-            work_dir=str(path),
-            opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase", env_vars=env_vars),
-        )
-        for key, value in {"containers:platform": "sim", **(config or {})}.items():
-            stack.set_config(key, auto.ConfigValue(value))
-        project = SimProject(path, stack)
+        project = _new_project(tmp_path, config, source, name, backend)
         if body:
             project.set_program(body)
         created.append(project)
         return project
 
     yield make
-    for project in created:
-        release_stale_locks(project.stack)  # a test may have killed an update on purpose
-        project.stack.destroy()
-        project.stack.workspace.remove_stack(project.stack.name)
-    for project in created:  # once all are gone: two checkouts of one stack share its label
-        leftovers = labelled(docker_client, project.stack_label)
-        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+    _destroy(created, docker_client)
+
+
+@pytest.fixture(scope="module")
+def module_sim_project(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimProject]:
+    """One throwaway sim project for a whole test module (one deployment many tests read); the module
+    writes its program and runs `up`. Destroyed and removed after the module's last test."""
+    project = _new_project(tmp_path_factory.mktemp("module"), None, None)
+    yield project
+    _destroy([project], docker_client)

@@ -136,6 +136,19 @@ def priority_taken_twice_in_one() -> object:
     )
 
 
+def route_taken() -> object:
+    api = HttpApiGateway("api")
+    route = {
+        "type": "http-api-gateway",
+        "http_api_gateway": api,
+        "container_port": 80,
+        "method": "GET",
+        "path": "/x",
+    }
+    ContainerWorkload("first", cw(container(events=[route])))
+    return ContainerWorkload("bad", cw(container(events=[route])))
+
+
 def nlb_as_alb() -> object:
     edge = NetworkLoadBalancer("edge", {"listeners": [{"port": 8080, "protocol": "TCP"}]})
     return ContainerWorkload("bad", cw(container(events=[alb_event(edge)])))
@@ -289,7 +302,7 @@ BAD: list[Bad] = [
         alb(domain={"host": f"{TOO_BIG_FOR_A_LABEL}.example.com"}), ECS),
     Bad("listener misspelt", ALB, "listener", [], "did you mean `listeners`?", alb(listener=[]), ECS),
     Bad("ALB on eks", ALB, "containers:platform (stack config)", "eks", "ecs or sim", alb(), EKS),
-    Bad("HttpApiGateway on sim", GW, "containers:platform (stack config)", "sim", "ecs", gateway()),
+    Bad("HttpApiGateway on eks", GW, "containers:platform (stack config)", "eks", "ecs or sim", gateway(), EKS),
     # ---- NetworkLoadBalancer
     Bad("NLB without listeners", NLB, "listeners", None, "'listeners' is required", nlb(), ECS),
     Bad("NLB speaking HTTP", NLB, "listeners[0].protocol", "HTTP", "TCP, TLS",
@@ -326,6 +339,8 @@ BAD: list[Bad] = [
         behind_alb(priority=50001), ECS),
     Bad("ALB priority another workload holds", CWL, "containers[0].events[0].priority", 5, "priority 5 on listener 80",
         priority_taken, ECS),
+    Bad("route another workload holds (sim)", CWL, "containers[0].events[0].path", "GET /x", "GET /x is first's", route_taken),
+    Bad("route another workload holds (ecs)", CWL, "containers[0].events[0].path", "GET /x", "GET /x is first's", route_taken, ECS),
     Bad("ALB priority twice in one workload", CWL, "containers[1].events[0].priority", 3, "already used by containers[0].events[0].priority",
         priority_taken_twice_in_one, ECS),
     Bad("listener the balancer does not have", CWL, "containers[0].events[0].listener_port", 8443, "listener port of edge: 80",

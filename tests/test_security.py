@@ -8,6 +8,7 @@ chart files written to disk.
 """
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
+import requests
 from pulumi.runtime import rpc
 from pulumi.runtime.sync_await import _sync_await
 
 from components import ApplicationLoadBalancer, ContainerWorkload, HttpApiGateway, Workload, testing
+from tests.support.docker_state import labelled
 
 SECRET = "s3cr3t-Hunter2-plain"
 CW_SECRET = "cw-s3cr3t-Tiger7-plain"
@@ -286,3 +289,75 @@ def test_ecr_scans_every_pushed_image(platform: str, monkeypatch: pytest.MonkeyP
     assert repositories
     for repository in repositories.values():
         assert repository.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
+
+
+# ---------------------------------------------------------------- sim: a real stack on real Docker
+
+SIM_SECRETS = {"TOKEN": "sim-s3cr3t-Otter5-plain", "API_KEY": "sim-s3cr3t-Heron3-plain"}
+SIM_PROGRAM = f"""
+import pulumi
+from components import ApplicationLoadBalancer, ContainerWorkload, Workload
+
+token = pulumi.Output.secret({SIM_SECRETS["TOKEN"]!r})
+key = pulumi.Output.secret({SIM_SECRETS["API_KEY"]!r})
+web = Workload("web", {{"image": "containers-test/app", "port": 8080, "public": True,
+                       "env": {{"TOKEN": token, "PLAIN": "visible"}}}})
+worker = Workload("worker", {{"image": "containers-test/app", "port": 8080, "env": {{"TOKEN": token}}}})
+edge = ApplicationLoadBalancer("edge")
+shop = ContainerWorkload("shop", {{
+    "containers": [{{"name": "web", "image": "containers-test/app", "environment": {{"API_KEY": key}},
+                    "events": [{{"type": "application-load-balancer", "load_balancer": edge,
+                                "container_port": 8080, "priority": 1}}]}}],
+    "resources": {{"cpu": 0.25, "memory": 512}},
+}})
+pulumi.export("url", web.public_url)
+pulumi.export("worker", worker.internal_url)
+pulumi.export("shop", edge.url)
+pulumi.export("token", token)
+"""
+
+
+def pulumi_cli(project: Any, *args: str) -> str:
+    """The Pulumi CLI itself on the project's stack (the Automation API's export shows secrets)."""
+    done = subprocess.run(
+        ["pulumi", *args, "--stack", project.stack.name, "--cwd", str(project.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.sim
+def test_sim_keeps_secrets_publishes_only_public_ports_on_loopback_without_new_privileges(
+    sim_project: Any, docker_client: Any
+) -> None:
+    project = sim_project()
+    project.write("__main__.py", SIM_PROGRAM)
+    result = project.up()
+    environment = requests.get(result.outputs["url"].value + "/environment", timeout=5).text.splitlines()
+    assert f"TOKEN={SIM_SECRETS['TOKEN']}" in environment, "the container has the secret"
+    exported = pulumi_cli(project, "stack", "export")
+    assert '"PLAIN":"visible"' in exported.replace(" ", ""), "the search looks where the secret would be"
+    searched = {
+        "pulumi stack export": exported,
+        "up output": result.stdout + result.stderr,
+        "stack outputs": pulumi_cli(project, "stack", "output", "--json"),
+    }
+    leaks = [(where, s) for where, text in searched.items() for s in SIM_SECRETS.values() if s in text]
+    assert leaks == []
+
+    containers = [
+        docker_client.containers.get(name)
+        for name in labelled(docker_client, project.stack_label)["containers"]
+    ]
+    published: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for container in containers:
+        labels = container.labels
+        assert "no-new-privileges" in (container.attrs["HostConfig"]["SecurityOpt"] or []), container.name
+        bindings = [b for port in (container.ports or {}).values() for b in port or []]
+        if bindings:
+            published[(labels["containers.resource"], labels["containers.role"])] = bindings
+    # the public workload's entry and the balancer (listener + the stats `up` reads health from)
+    assert {resource for resource, _ in published} == {"web", "edge"}, published
+    assert {b["HostIp"] for bindings in published.values() for b in bindings} == {"127.0.0.1"}

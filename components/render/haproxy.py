@@ -10,10 +10,21 @@ CIDR blocks. Rules are evaluated by priority, lowest first (HAProxy takes the fi
 that matches, so they are written in priority order).
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from components.render.http_api_routes import ANY_METHOD, NOT_FOUND_BODY, UNAUTHORIZED_BODY, HttpApiRoute
+
+# What a listener answers when no rule takes a request: our ALBs' default action on AWS
+# (`platforms.ecs.load_balancers`), an NLB's refusal, and API Gateway's answer when no route matches.
+ALB_NO_ROUTE = 'http-request return status 404 content-type text/plain string "no route"'
+NLB_NO_ROUTE = "tcp-request content reject"
+HTTP_API_NO_ROUTE = f"http-request return status 404 content-type application/json string '{NOT_FOUND_BODY}'"
+# Identity sources sim can check (the others, `$context.*` and `$stageVariables.*`, it cannot).
+IDENTITY_FETCHES = {"$request.header.": "req.hdr", "$request.querystring.": "url_param"}
 
 
 def _wildcards(pattern: str, char: str = ".") -> str:
@@ -76,6 +87,10 @@ class ProxyRule:
     conditions: Sequence[Mapping[str, Any]]
     backend: str
 
+    @property
+    def order(self) -> tuple[int, ...]:
+        return (self.priority,)
+
     def lines(self) -> list[str]:
         """The rule's `acl` lines, then the `use_backend` that needs them all."""
         names = [f"p{self.priority}_c{index}" for index in range(len(self.conditions))]
@@ -117,12 +132,61 @@ class ProxyBackend:
         ]
 
 
-def routes_fragment(rules: Sequence[ProxyRule], backends: Sequence[ProxyBackend]) -> dict[str, Any]:
-    """What one workload adds to a balancer's proxy: rule lines by listener and priority, and its
-    backends. `sim_provider.proxy` puts the fragments of every workload together."""
+@dataclass(frozen=True)
+class HttpApiProxyRule:
+    """One HTTP API route on the gateway's proxy, with the identity sources its authorizer needs."""
+
+    listener_port: int
+    route: HttpApiRoute
+    backend: str
+    identity_sources: tuple[str, ...] = ()
+
+    @property
+    def order(self) -> tuple[int, ...]:
+        return self.route.precedence
+
+    def lines(self) -> list[str]:
+        """The first route (in `order`) that matches names itself in `txn.route`; only the selected
+        route then checks its identity sources (401 as API Gateway answers before any authorizer
+        runs) and forwards. HAProxy runs every `http-request` line before any `use_backend`, so a
+        later route's check must not fire on a request an earlier route took."""
+        name = "route_" + hashlib.sha256(self.route.key.encode()).hexdigest()[:12]
+        acls, conditions = [], []
+        regex = self.route.path_regex()
+        if regex is not None:
+            acls.append(f"acl {name}_path path -m reg {_quoted(regex)}")
+            conditions.append(f"{name}_path")
+        if self.route.method not in (None, ANY_METHOD):
+            acls.append(f"acl {name}_method method {self.route.method}")
+            conditions.append(f"{name}_method")
+        first_match = " ".join(["!{ var(txn.route) -m found }", *conditions])
+        selected = f"{{ var(txn.route) -m str {name} }}"
+        unauthorized = (
+            f"http-request return status 401 content-type application/json string '{UNAUTHORIZED_BODY}'"
+        )
+        checks = [
+            f"{unauthorized} if {selected} !{{ {fetch}({source[len(prefix) :]}) -m len gt 0 }}"
+            for source in self.identity_sources
+            for prefix, fetch in IDENTITY_FETCHES.items()
+            if source.startswith(prefix)
+        ]
+        return [
+            *acls,
+            f"http-request set-var(txn.route) str({name}) if {first_match}",
+            *checks,
+            f"use_backend {self.backend} if {selected}",
+        ]
+
+
+def routes_fragment(
+    rules: Sequence[ProxyRule] | Sequence[HttpApiProxyRule], backends: Sequence[ProxyBackend]
+) -> dict[str, Any]:
+    """What one workload adds to a balancer's proxy: rule lines by listener and order (ALB priority,
+    or HTTP API route precedence), and its backends. `sim_provider.proxy` puts the fragments of
+    every workload together."""
     return {
         "rules": [
-            {"listener_port": rule.listener_port, "priority": rule.priority, "lines": rule.lines()}
+            {"listener_port": rule.listener_port, "order": list(rule.order), "lines": rule.lines()}
             for rule in rules
         ],
         "backends": ["\n".join(backend.lines()) for backend in backends],

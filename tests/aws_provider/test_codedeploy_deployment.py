@@ -21,6 +21,7 @@ from aws_provider.codedeploy_deployment import (
     INPUTS,
     CodeDeployDeploymentProvider,
     DeploymentError,
+    declared_target,
 )
 from tests.support.ecs_mocks import REGION
 from tests.support.stacktape_examples import shifted
@@ -52,8 +53,22 @@ class Aws:
         self.all_answered = True
         """Checked after the test: every stubbed answer was asked for."""
 
-    def service_runs(self, task_definition: str, props: Mapping[str, Any]) -> None:
-        """describe-services answers that the service's PRIMARY task set runs `task_definition`."""
+    def service_runs(
+        self, task_definition: str, props: Mapping[str, Any], network: Mapping[str, Any] | None = None
+    ) -> None:
+        """describe-services answers that the service's PRIMARY task set runs `task_definition`, in
+        `network` (an awsvpcConfiguration; default: the one the deployment declares)."""
+        declared = declared_target(json.loads(props["deployment_input"]))["NetworkConfiguration"]
+        awsvpc = network or {
+            "subnets": declared["AwsvpcConfiguration"]["Subnets"],
+            "securityGroups": declared["AwsvpcConfiguration"]["SecurityGroups"],
+            "assignPublicIp": declared["AwsvpcConfiguration"]["AssignPublicIp"],
+        }
+        task_set = {
+            "status": "PRIMARY",
+            "taskDefinition": task_definition,
+            "networkConfiguration": {"awsvpcConfiguration": awsvpc},
+        }
         self.stubbers["ecs"].add_response(
             "describe_services",
             {
@@ -63,7 +78,7 @@ class Aws:
                         "status": "ACTIVE",
                         "taskDefinition": task_definition,
                         "deploymentController": {"type": "CODE_DEPLOY"},
-                        "taskSets": [{"status": "PRIMARY", "taskDefinition": task_definition}],
+                        "taskSets": [task_set],
                     }
                 ],
                 "failures": [],
@@ -152,6 +167,49 @@ def test_a_new_task_definition_is_deployed_and_waited_for(aws: Aws, props: dict[
     assert result.outs["deployment_id"] == DEPLOYMENT_ID
     assert result.outs is not None
     assert result.outs["task_definition_arn"] == props["task_definition_arn"]
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        {"subnets": ["subnet-public-1", "subnet-public-2"]},  # use_private_subnets_with_nat toggled
+        {"securityGroups": ["sg-replaced"]},
+        {"assignPublicIp": "DISABLED"},
+    ],
+)
+def test_a_new_network_is_deployed_through_the_appspec_not_updateservice(
+    aws: Aws, props: dict[str, Any], network: dict[str, Any]
+) -> None:
+    """UpdateService refuses a new network configuration for CODE_DEPLOY services; the AppSpec's
+    NetworkConfiguration brings it with a deployment, the task definition unchanged."""
+    declared = declared_target(json.loads(props["deployment_input"]))["NetworkConfiguration"]
+    awsvpc = declared["AwsvpcConfiguration"]
+    running = {
+        "subnets": awsvpc["Subnets"],
+        "securityGroups": awsvpc["SecurityGroups"],
+        "assignPublicIp": awsvpc["AssignPublicIp"],
+        **network,
+    }
+    aws.service_runs(props["task_definition_arn"], props, running)
+    aws.deployment_created(props)
+    aws.deployment_status("Succeeded")
+    olds = {**props, "deployment_input": props["deployment_input"].replace("subnet", "old-subnet")}
+    result = CodeDeployDeploymentProvider().update("shop-deploy-app-name/shop", olds, props)
+    assert result.outs is not None and result.outs["deployment_id"] == DEPLOYMENT_ID
+
+
+def test_the_same_network_in_another_order_deploys_nothing(aws: Aws, props: dict[str, Any]) -> None:
+    awsvpc = declared_target(json.loads(props["deployment_input"]))["NetworkConfiguration"][
+        "AwsvpcConfiguration"
+    ]
+    running = {
+        "subnets": list(reversed(awsvpc["Subnets"])),
+        "securityGroups": list(reversed(awsvpc["SecurityGroups"])),
+        "assignPublicIp": awsvpc["AssignPublicIp"],
+    }
+    aws.service_runs(props["task_definition_arn"], props, running)
+    result = CodeDeployDeploymentProvider().create(props)
+    assert result.outs is not None and result.outs["deployment_id"] is None
 
 
 def test_a_service_behind_the_declared_revision_is_deployed_on_create(

@@ -39,6 +39,17 @@ def lambda_function(name: str) -> aws.lambda_.Function:
     )
 
 
+def ec2_network(cluster_name: str = "app") -> dict[str, Any]:
+    """What a workload on EC2 needs (ECS gives its awsvpc tasks no public IP): private subnets, on a
+    cluster with NAT. Call inside the program; spread into the workload's args."""
+    from components import Cluster
+
+    return {
+        "cluster": Cluster(cluster_name, {"nat_gateways": "Single"}),
+        "use_private_subnets_with_nat": True,
+    }
+
+
 def run_ecs(program: Callable[[], Any], config: dict[str, str] | None = None) -> dict[str, AwsRegistration]:
     """Run `program` on the ecs platform under `components.testing.Mocks`; every resource by name."""
     return {

@@ -27,14 +27,15 @@ from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import function_arn, snake_keys
 from components.platforms.ecs.cluster import cluster_network
 from components.platforms.ecs.iam import service_role
-from components.platforms.ecs.load_balancer_targets import create_target_group
 from components.platforms.ecs.load_balancers import allow_port, create_listener
+from components.platforms.ecs.service_network import ServiceNetwork
 from components.render.ecs.codedeploy import (
     APPSPEC_HOOKS,
     create_deployment_group_input,
     create_deployment_input,
 )
 from components.render.ecs.load_balancer_rules import listener_ports
+from components.render.ecs.service import network_configuration
 from components.render.ecs.task_role import allow
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
@@ -67,10 +68,10 @@ def hook_arns(deployment: DeploymentSpec) -> dict[str, pulumi.Output[str]]:
 
 
 def _test_listener(
-    parent: pulumi.Resource, spec: ContainerWorkloadSpec, deployment: DeploymentSpec, blue: aws.lb.TargetGroup
+    parent: pulumi.Resource, spec: ContainerWorkloadSpec, deployment: DeploymentSpec, live: pulumi.Input[str]
 ) -> aws.lb.Listener | None:
     """The listener CodeDeploy points at the new task set before production traffic moves (the
-    balancer admits it like its other listeners). It forwards to blue until a deployment runs."""
+    balancer admits it like its other listeners). It starts where production traffic is (`live`)."""
     if deployment.test_listener_port is None:
         return None
     target = spec.load_balanced_targets[0]
@@ -90,7 +91,7 @@ def _test_listener(
         f"{spec.resource_name}-test-{port}",
         balancer.load_balancer,
         ListenerSpec(port, production.protocol, production.certificate_arn),
-        aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=blue.arn),
+        aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=live),
         # CodeDeploy moves the listener between the groups.
         pulumi.ResourceOptions(parent=parent, ignore_changes=["defaultActions"]),
     )
@@ -101,19 +102,22 @@ def create_blue_green(
     spec: ContainerWorkloadSpec,
     deployment: DeploymentSpec,
     *,
-    vpc_id: pulumi.Input[str],
     cluster_name: pulumi.Input[str],
     service: aws.ecs.Service,
+    service_network: ServiceNetwork,
     blue: aws.lb.TargetGroup,
+    green: aws.lb.TargetGroup,
+    live: pulumi.Input[str],
     production_listener: aws.lb.Listener,
     task_definition_arn: pulumi.Input[str],
 ) -> BlueGreen:
-    """`deployment`: the spec's. `blue`: the target group the service and the rules start on."""
+    """`deployment`: the spec's. `blue`, `green`: the pair, `blue` the group the service starts on;
+    `live`: the ARN of the group production traffic is on now.
+    `service_network`: where the service's tasks run; a later change reaches them through the next
+    deployment's AppSpec (ECS refuses it in UpdateService under CODE_DEPLOY)."""
     name = spec.resource_name
     child = pulumi.ResourceOptions(parent=parent)
-    target = spec.load_balanced_targets[0]  # the spec allows a deployment with exactly one
-    green = create_target_group(f"{name}-{target.key}-green", target, vpc_id, child)
-    test_listener = _test_listener(parent, spec, deployment, blue)
+    test_listener = _test_listener(parent, spec, deployment, live)
     hooks = hook_arns(deployment)
     # The managed policy may invoke only functions named 'CodeDeployHook_*': the hooks get a grant.
     invoke_hooks = [allow(["lambda:InvokeFunction"], list(hooks.values()))]
@@ -174,6 +178,8 @@ def create_blue_green(
         group=group.deployment_group_name,
         task_definition=task_definition_arn,
         hooks=hooks,
+        subnets=service_network.subnet_ids,
+        security_groups=service_network.security_group_ids,
     ).apply(lambda v: _deployment_json(spec, v))
     rollout = CodeDeployDeployment(
         f"{name}-rollout",
@@ -196,5 +202,8 @@ def _deployment_json(spec: ContainerWorkloadSpec, values: Mapping[str, Any]) -> 
             deployment_group_name=values["group"],
             task_definition_arn=values["task_definition"],
             hook_arns=values["hooks"],
+            network=network_configuration(spec, values["subnets"], values["security_groups"])[
+                "awsvpcConfiguration"
+            ],
         )
     )

@@ -95,14 +95,17 @@ def deploy_container_workload(
     blue_green = None
     if spec.deployment is not None:
         blue = load_balancing.target_groups[spec.load_balanced_targets[0].key]
+        assert load_balancing.green_target_group and load_balancing.production_target_group  # traffic_shifted
         blue_green = create_blue_green(
             parent,
             spec,
             spec.deployment,
-            vpc_id=vpc.vpc_id,
             cluster_name=ecs_cluster.name,
             service=service,
+            service_network=service_network,
             blue=blue,
+            green=load_balancing.green_target_group,
+            live=load_balancing.production_target_group.arn,
             production_listener=load_balancing.production_listeners[0],
             task_definition_arn=task.task_definition.arn,
         )
@@ -165,9 +168,13 @@ def _service(
     capacity: Ec2Capacity | None,
 ) -> aws.ecs.Service:
     codedeploy = spec.deployment is not None
-    # The autoscaling target owns the desired count; CodeDeploy owns the task definition and the
-    # target group the service is on between deployments.
-    ignored = ["desiredCount", *(["taskDefinition", "loadBalancers"] if codedeploy else [])]
+    # The autoscaling target owns the desired count. Under CODE_DEPLOY, UpdateService refuses a new
+    # task definition, load balancer or network configuration: each deployment's AppSpec carries
+    # them (blue_green), and CodeDeploy owns the target group the service is on between deployments.
+    ignored = [
+        "desiredCount",
+        *(["taskDefinition", "loadBalancers", "networkConfiguration"] if codedeploy else []),
+    ]
     awsvpc = network_configuration(spec, [], [])["awsvpcConfiguration"]
     rolling = deployment_configuration(spec) if not codedeploy else None
     return aws.ecs.Service(
@@ -236,6 +243,8 @@ def _service(
                 *load_balancing.listener_rules,
                 *load_balancing.listeners,
                 *service_network.ingress_rules,
+                # A task mounts its file systems as it starts: NFS must be open by then.
+                *service_network.efs_access,
                 *([access.policy] if access.policy else []),
                 *([capacity.cluster_capacity_providers] if capacity else []),
                 # Service connect clients resolve their servers' aliases only once those exist.

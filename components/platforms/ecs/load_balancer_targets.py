@@ -13,6 +13,8 @@ from typing import Any, cast
 import pulumi
 import pulumi_aws as aws
 
+from aws_provider.production_target_group import ProductionTargetGroup
+from components.platforms.aws.credentials import credentials
 from components.platforms.ecs.aws_inputs import snake_keys
 from components.platforms.ecs.load_balancers import create_listener
 from components.platforms.ecs.names import short_aws_name
@@ -39,7 +41,11 @@ VALUE_CONDITIONS = {
 @dataclass(frozen=True)
 class LoadBalancing:
     target_groups: Mapping[str, aws.lb.TargetGroup]
-    """By `LoadBalancedTarget.key`."""
+    """By `LoadBalancedTarget.key`: the blue groups under CodeDeploy."""
+    green_target_group: aws.lb.TargetGroup | None
+    """CodeDeploy's second group of the pair (the workload's one blue/green target)."""
+    production_target_group: ProductionTargetGroup | None
+    """Which group of the pair production traffic is on now; where new rules forward."""
     listener_rules: tuple[aws.lb.ListenerRule, ...]
     listeners: tuple[aws.lb.Listener, ...]
     """Network Load Balancer listeners this workload owns."""
@@ -91,19 +97,34 @@ def rule_condition(condition: Mapping[str, Any]) -> aws.lb.ListenerRuleCondition
 def attach_load_balancers(
     parent: pulumi.Resource, spec: ContainerWorkloadSpec, vpc_id: pulumi.Input[str], traffic_shifted: bool
 ) -> LoadBalancing:
-    """`traffic_shifted`: CodeDeploy moves the rules between target groups, so Pulumi leaves their
-    actions alone once created."""
+    """`traffic_shifted`: CodeDeploy moves traffic between the first target's group (blue) and a
+    second (green) by rewriting the rules' actions, so Pulumi leaves those alone once created, and
+    a rule created later forwards to whichever group production traffic is on by then."""
     child = pulumi.ResourceOptions(parent=parent)
     rule_opts = pulumi.ResourceOptions(parent=parent, ignore_changes=["actions"] if traffic_shifted else None)
     target_groups: dict[str, aws.lb.TargetGroup] = {}
+    green: aws.lb.TargetGroup | None = None
+    live: ProductionTargetGroup | None = None
     rules: list[aws.lb.ListenerRule] = []
     listeners: list[aws.lb.Listener] = []
     production: dict[int, aws.lb.Listener] = {}
     urls: dict[tuple[str, int], pulumi.Output[str]] = {}
-    for target in spec.load_balanced_targets:
+    for index, target in enumerate(spec.load_balanced_targets):
         prefix = f"{spec.resource_name}-{target.key}"
         group = target_groups[target.key] = create_target_group(prefix, target, vpc_id, child)
+        forward_to: pulumi.Input[str] = group.arn
         balancer: Any = target.load_balancer
+        if traffic_shifted and index == 0:  # the spec allows a deployment with exactly one target
+            green = create_target_group(f"{prefix}-green", target, vpc_id, child)
+            (port,) = {p for event in target.events for p in listener_ports(event)}  # type: ignore[arg-type]
+            live = ProductionTargetGroup(
+                f"{prefix}-production",
+                listener_arn=balancer.listeners[port].arn,
+                target_group_arns=[group.arn, green.arn],
+                credentials=credentials(parent),
+                opts=child,
+            )
+            forward_to = live.arn
         for event in target.events:
             if isinstance(event, ApplicationLoadBalancerEvent):
                 for port in listener_ports(event):
@@ -115,7 +136,7 @@ def attach_load_balancers(
                             listener_arn=listener.arn,
                             priority=event.priority,
                             conditions=[rule_condition(c) for c in rule_conditions(event)],
-                            actions=[{"type": "forward", "target_group_arn": group.arn}],
+                            actions=[{"type": "forward", "target_group_arn": forward_to}],
                             opts=rule_opts,
                         )
                     )
@@ -136,5 +157,11 @@ def attach_load_balancers(
                     event.listener_port
                 ]
     return LoadBalancing(
-        target_groups, tuple(rules), tuple(listeners), tuple(production.values()), tuple(urls.values())
+        target_groups,
+        green,
+        live,
+        tuple(rules),
+        tuple(listeners),
+        tuple(production.values()),
+        tuple(urls.values()),
     )

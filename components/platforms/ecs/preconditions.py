@@ -8,8 +8,8 @@ priority, one production listener for CodeDeploy, NAT for private subnets, ...).
 
 from typing import Any
 
-from components.platforms import require_platform
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
+from components.platforms.http_api_claims import check_http_api_events
 from components.render.ecs.load_balancer_rules import listener_ports
 from components.spec.arg_reader import ArgReader
 from components.spec.cluster import ClusterSpec, default_cluster_spec
@@ -26,11 +26,6 @@ PLATFORM_FIELD = "containers:platform (stack config)"
 # What an event or a deployment takes on a balancer: (balancer, (listener port, rule priority or None
 # for the whole listener), the field asking for it).
 Claim = tuple[Any, tuple[int, int | None], str]
-
-
-def require_ecs_platform(component: str, name: str) -> None:
-    """Components that exist only on ecs for now refuse other platforms with one clear message."""
-    require_platform(component, name, (Platform.ECS,))
 
 
 def _kind_of(reference: object) -> LoadBalancerSpec | HttpApiGatewaySpec | None:
@@ -51,10 +46,6 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
                 clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))
                 claims.extend(_balancer_claims(reader, field, event))
             elif isinstance(event, HttpApiGatewayEvent):
-                if not isinstance(_kind_of(event.http_api_gateway), HttpApiGatewaySpec):
-                    raise reader.error(
-                        f"{field}.http_api_gateway", event.http_api_gateway, "an HttpApiGateway"
-                    )
                 clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))
                 _check_authorizer(reader, f"{field}.authorizer", event)
     for index, target in enumerate(spec.connect_to):
@@ -69,8 +60,19 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
                     "a ContainerWorkload with a service-connect event (nothing else is reachable)",
                 )
             clusters.append((f"connect_to[{index}]", target.cluster))  # type: ignore[attr-defined]
+    check_http_api_events(spec)
     cluster = _one_cluster(reader, clusters)
     settings = _settings(reader, cluster)
+    if not spec.on_fargate and not spec.use_private_subnets_with_nat:
+        # ECS gives an awsvpc task on EC2 no public IP (AssignPublicIp is Fargate's only): in a
+        # public subnet it has no route out, so service connect, AWS APIs and the internet fail.
+        raise reader.error(
+            "use_private_subnets_with_nat",
+            False,
+            "true for a workload on EC2 (resources.instance_types), with a Cluster with nat_gateways "
+            "'Single' or 'OnePerAz': ECS gives awsvpc tasks on EC2 no public IP, so only a private "
+            "subnet's NAT route takes them out",
+        )
     if spec.use_private_subnets_with_nat and not settings.has_nat:
         raise reader.error(
             "use_private_subnets_with_nat",

@@ -96,7 +96,7 @@ def create_task(
         log_groups={container: group.name for container, group in log_groups.items()},
         secret_arns={c: {v: p.arn for v, p in by_name.items()} for c, by_name in parameters.items()},
         file_system_ids={
-            m.volume_name: _file_system_id(m.efs_filesystem) for c in spec.containers for m in c.volume_mounts
+            m.volume_name: file_system_id(m.efs_filesystem) for c in spec.containers for m in c.volume_mounts
         },
         args={c.name: list(c.args) for c in spec.containers},
         environment=dict(environment),
@@ -144,7 +144,8 @@ def _render(spec: ContainerWorkloadSpec, values: Mapping[str, Any]) -> dict[str,
     )
 
 
-def _file_system_id(file_system: object) -> pulumi.Input[str]:
+def file_system_id(file_system: object) -> pulumi.Input[str]:
+    """A volume mount's `efs_filesystem` (an `aws.efs.FileSystem` or its id) as an id."""
     return file_system.id if isinstance(file_system, aws.efs.FileSystem) else file_system  # type: ignore[return-value]
 
 

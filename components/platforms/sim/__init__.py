@@ -12,6 +12,7 @@ import pulumi
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
 from components.platforms.sim.container_workload import check_container_workload, deploy_container_workload
+from components.platforms.sim.http_api_gateway import create_http_api
 from components.platforms.sim.labels import labels
 from components.platforms.sim.load_balancers import create_load_balancer
 from components.spec.cluster import ClusterSpec
@@ -25,6 +26,7 @@ from sim_provider.replica import Replica
 __all__ = [
     "check_container_workload",
     "create_cluster",
+    "create_http_api",
     "create_load_balancer",
     "deploy_container_workload",
     "deploy_workload",

@@ -11,8 +11,10 @@ from typing import Any
 
 import pulumi
 
+from components.platforms.http_api_claims import check_http_api_events
 from components.platforms.names import dns_label, stack_label
 from components.platforms.service_connect import service_connect_environment, service_connect_urls
+from components.platforms.sim.http_api_gateway import attach_to_http_apis, http_api_alias
 from components.platforms.sim.labels import labels
 from components.platforms.sim.load_balancers import attach_to_balancers, target_alias
 from components.spec.arg_reader import ArgReader
@@ -60,6 +62,8 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
     clusters = [spec.cluster] if spec.cluster is not None else []
     clusters += [target.load_balancer.cluster for target in spec.load_balanced_targets]
     _check_balancers(spec)
+    check_http_api_events(spec)
+    clusters += [event.http_api_gateway.cluster for _, event in spec.http_api_routes]
     for index, target in enumerate(spec.connect_to):
         target_spec = getattr(target, "spec", None)
         if not isinstance(target_spec, ContainerWorkloadSpec) or not target_spec.service_connect_ports:
@@ -111,6 +115,7 @@ def deploy_container_workload(
                 "aliases": sorted(
                     {event.alias for _, event in spec.service_connect_ports}
                     | {target_alias(name, target) for target in spec.load_balanced_targets}
+                    | ({alias} if (alias := http_api_alias(spec)) else set())
                 ),
                 "infra_image": infra.image_ref,
                 "containers": [
@@ -131,7 +136,10 @@ def deploy_container_workload(
         tasks=tasks,
         cluster_name=network.name,
         internal_urls=service_connect_urls(spec),
-        urls=tuple(attach_to_balancers(parent, spec, tasks, config)),
+        urls=(
+            *attach_to_balancers(parent, spec, tasks, config),
+            *attach_to_http_apis(parent, spec, tasks, config),
+        ),
     )
 
 

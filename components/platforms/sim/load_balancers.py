@@ -17,7 +17,7 @@ import pulumi
 from components.platforms.names import dns_label, stack_label
 from components.platforms.sim.labels import labels
 from components.render.ecs.load_balancer_rules import listener_ports, rule_conditions
-from components.render.haproxy import ProxyBackend, ProxyRule, routes_fragment
+from components.render.haproxy import ALB_NO_ROUTE, NLB_NO_ROUTE, ProxyBackend, ProxyRule, routes_fragment
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, LoadBalancedTarget
 from components.spec.load_balancers import LoadBalancerSpec
@@ -31,32 +31,79 @@ class SimLoadBalancer:
     proxy: BalancerProxy
     urls: Mapping[int, pulumi.Output[str]]
     """Listener port -> http://127.0.0.1:<stable host port>."""
+    settings: Mapping[str, Any]
+    """What every `ProxyRoutes` on this proxy renders the whole configuration with."""
 
 
-def create_load_balancer(
-    parent: pulumi.Resource, spec: LoadBalancerSpec, cluster: Any, config: StackConfig
+def create_proxy(
+    parent: pulumi.Resource,
+    name: str,
+    listeners: list[int],
+    mode: str,
+    no_route: str,
+    cluster: Any,
+    config: StackConfig,
 ) -> SimLoadBalancer:
+    """The HAProxy container of a balancer or gateway `name`, answering `no_route` until routes come."""
     child = pulumi.ResourceOptions(parent=parent)
-    name = spec.resource_name
     image = LocalImage(
         f"{name}-proxy-image", {"reference": config.sim_ingress_image, "labels": labels(name, "image")}, child
     )
+    settings = {"balancer": name, "listeners": listeners, "mode": mode, "no_route": no_route}
     proxy = BalancerProxy(
         f"{name}-proxy",
         {
-            "balancer": name,
+            **settings,
             "name_prefix": dns_label(stack_label(), name, "proxy"),
             "network": cluster.resources["network"].name,
-            "listeners": [listener.port for listener in spec.listeners],
-            "mode": "http" if spec.kind == "application" else "tcp",
             "image_ref": image.image_ref,
             "labels": labels(name, "proxy"),
             "timeout_seconds": config.readiness_timeout_seconds,
         },
         child,
     )
-    urls = {listener.port: proxy.urls.apply(_url_of(listener.port)) for listener in spec.listeners}
-    return SimLoadBalancer(proxy, urls)
+    urls = {port: proxy.urls.apply(_url_of(port)) for port in listeners}
+    return SimLoadBalancer(proxy, urls, settings)
+
+
+def create_load_balancer(
+    parent: pulumi.Resource, spec: LoadBalancerSpec, cluster: Any, config: StackConfig
+) -> SimLoadBalancer:
+    application = spec.kind == "application"
+    return create_proxy(
+        parent,
+        spec.resource_name,
+        [listener.port for listener in spec.listeners],
+        "http" if application else "tcp",
+        ALB_NO_ROUTE if application else NLB_NO_ROUTE,
+        cluster,
+        config,
+    )
+
+
+def add_routes(
+    parent: pulumi.Resource,
+    owner: str,
+    proxy: SimLoadBalancer,
+    fragment: dict[str, Any],
+    backends: list[ProxyBackend],
+    tasks: list[Any],
+    config: StackConfig,
+) -> ProxyRoutes:
+    """A workload's rules and backends on one proxy, added once its tasks exist."""
+    return ProxyRoutes(
+        f"{owner}-{proxy.settings['balancer']}-routes",
+        {
+            **proxy.settings,
+            "owner": owner,
+            "proxy": proxy.proxy.id,
+            "stats_port": proxy.proxy.stats_port,
+            "fragment": fragment,
+            "targets": [backend.name for backend in backends],
+            "timeout_seconds": config.readiness_timeout_seconds,
+        },
+        pulumi.ResourceOptions(parent=parent, depends_on=tasks),
+    )
 
 
 def _url_of(port: int) -> Callable[[dict[str, str]], str]:
@@ -104,20 +151,14 @@ def attach_to_balancers(
             for event in target.events
             for rule in _rules(event, backend.name)
         ]
-        ProxyRoutes(
-            f"{spec.resource_name}-{balancer.spec.resource_name}-routes",
-            {
-                "balancer": balancer.spec.resource_name,
-                "owner": spec.resource_name,
-                "proxy": balancer.proxy.id,
-                "listeners": [listener.port for listener in balancer.spec.listeners],
-                "mode": "http" if balancer.spec.kind == "application" else "tcp",
-                "stats_port": balancer.proxy.stats_port,
-                "fragment": routes_fragment(rules, backends),
-                "targets": [backend.name for backend in backends],
-                "timeout_seconds": config.readiness_timeout_seconds,
-            },
-            pulumi.ResourceOptions(parent=parent, depends_on=tasks),
+        add_routes(
+            parent,
+            spec.resource_name,
+            balancer.sim,
+            routes_fragment(rules, backends),
+            backends,
+            tasks,
+            config,
         )
         ports = {port for target in targets for event in target.events for port in _event_ports(event)}
         urls += [balancer.listener_urls[port] for port in sorted(ports)]

@@ -79,11 +79,31 @@ def create_deployment_group_input(
     }
 
 
+def app_spec_network(awsvpc: Mapping[str, Any]) -> dict[str, Any]:
+    """An ECS `awsvpcConfiguration` (the service's) as the AppSpec's `NetworkConfiguration`."""
+    return {
+        "AwsvpcConfiguration": {
+            "Subnets": list(awsvpc["subnets"]),
+            "SecurityGroups": list(awsvpc["securityGroups"]),
+            "AssignPublicIp": awsvpc["assignPublicIp"],
+        }
+    }
+
+
 def app_spec(
-    spec: ContainerWorkloadSpec, task_definition_arn: str, hook_arns: Mapping[str, str] | None = None
+    spec: ContainerWorkloadSpec,
+    task_definition_arn: str,
+    hook_arns: Mapping[str, str] | None = None,
+    network: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The AppSpec of one deployment: the new task definition, the container port behind the load
-    balancer, and the hooks (`hook_arns`: Stacktape hook field -> Lambda ARN)."""
+    balancer, the tasks' network (`network`: the service's `awsvpcConfiguration`), and the hooks
+    (`hook_arns`: Stacktape hook field -> Lambda ARN).
+
+    Under CODE_DEPLOY, UpdateService refuses a new network configuration (ECS's UpdateService
+    reference: "create a new CodeDeploy deployment"): the AppSpec's NetworkConfiguration is where a
+    changed subnet or security group reaches the service, with the next deployment's task set.
+    """
     deployment = _deployment(spec)
     target = spec.load_balanced_targets[0]  # the spec guarantees exactly one with a deployment
     hooks = []
@@ -93,22 +113,15 @@ def app_spec(
         if hook_arns is None or key not in hook_arns:
             raise ValueError(f"deployment.{key} is set: pass its ARN in hook_arns")
         hooks.append({hook: hook_arns[key]})
+    properties: dict[str, Any] = {
+        "TaskDefinition": task_definition_arn,
+        "LoadBalancerInfo": {"ContainerName": target.container_name, "ContainerPort": target.container_port},
+    }
+    if network is not None:
+        properties["NetworkConfiguration"] = app_spec_network(network)
     document: dict[str, Any] = {
         "version": 0.0,
-        "Resources": [
-            {
-                "TargetService": {
-                    "Type": "AWS::ECS::Service",
-                    "Properties": {
-                        "TaskDefinition": task_definition_arn,
-                        "LoadBalancerInfo": {
-                            "ContainerName": target.container_name,
-                            "ContainerPort": target.container_port,
-                        },
-                    },
-                }
-            }
-        ],
+        "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": properties}}],
     }
     if hooks:
         document["Hooks"] = hooks
@@ -122,9 +135,10 @@ def create_deployment_input(
     deployment_group_name: str,
     task_definition_arn: str,
     hook_arns: Mapping[str, str] | None = None,
+    network: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """CreateDeployment rolling the service to `task_definition_arn`."""
-    content = json.dumps(app_spec(spec, task_definition_arn, hook_arns), sort_keys=True)
+    """CreateDeployment rolling the service to `task_definition_arn` (and `network`, see `app_spec`)."""
+    content = json.dumps(app_spec(spec, task_definition_arn, hook_arns, network), sort_keys=True)
     return {
         "applicationName": application_name,
         "deploymentGroupName": deployment_group_name,

@@ -8,19 +8,13 @@ from the caller.
 from collections.abc import Sequence
 from typing import Any
 
+from components.render.http_api_routes import HttpApiRoute
 from components.spec.container_workload.events import CognitoAuthorizer, HttpApiGatewayEvent, LambdaAuthorizer
 
 
 def route_key(event: HttpApiGatewayEvent) -> str:
-    """Stacktape's method/path as an API Gateway route key: '*' is ANY method, path '*' any path.
-
-    Any method on any path is the gateway's `$default` route, which also catches '/'.
-    """
-    if event.method == "*" and event.path == "*":
-        return "$default"
-    method = "ANY" if event.method == "*" else event.method
-    path = "/{proxy+}" if event.path == "*" else event.path
-    return f"{method} {path}"
+    """The event's API Gateway route key, from the route model the sim gateway matches with."""
+    return HttpApiRoute.of_event(event).key
 
 
 def create_integration_input(

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from aws_provider.codedeploy_deployment import INPUTS, PROVIDER_VERSION
-from components import ContainerWorkload, InvalidArgumentError
+from components import ApplicationLoadBalancer, Cluster, ContainerWorkload, InvalidArgumentError
 from tests.support.aws_models import strict
 from tests.support.ecs_mocks import lambda_function, of_type, only, policy, registered_before_error, run_ecs
 from tests.support.stacktape_examples import shifted, shop
@@ -61,13 +61,84 @@ def test_the_service_is_left_to_codedeploy() -> None:
     resources = shifted({"strategy": "Canary10Percent5Minutes"})["resources"]
     service = only(resources, SERVICE)
     assert service.inputs["deploymentController"] == {"type": "CODE_DEPLOY"}
-    assert set(service.ignore_changes) == {"desiredCount", "taskDefinition", "loadBalancers"}
+    # UpdateService refuses these under CODE_DEPLOY; deployments bring them (the AppSpec).
+    assert set(service.ignore_changes) == {
+        "desiredCount",
+        "taskDefinition",
+        "loadBalancers",
+        "networkConfiguration",
+    }
     assert "deploymentCircuitBreaker" not in service.inputs  # ECS's rolling settings do not apply
     assert "serviceConnectConfiguration" not in service.inputs  # unsupported under CODE_DEPLOY
     # CodeDeploy rewrites the rule's forward action to weighted groups: Pulumi must not undo that.
     (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
     assert rule.ignore_changes == ["actions"]
     assert rule.inputs["actions"][0]["targetGroupArn"] == resources["shop-web-80-alb0"].inputs["arn"]
+
+
+def appspec_target(deployment: str) -> dict[str, Any]:
+    content = json.loads(json.loads(deployment)["revision"]["appSpecContent"]["content"])
+    return content["Resources"][0]["TargetService"]["Properties"]
+
+
+def private_or_public(private: bool) -> dict[str, Any]:
+    """A CodeDeploy workload on a cluster with NAT, in private or public subnets; its resources
+    and its `codedeploy_deployment`."""
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        cluster = Cluster("net", {"nat_gateways": "Single"})
+        edge = ApplicationLoadBalancer("edge", {"cluster": cluster})
+        workload = ContainerWorkload(
+            "shop",
+            {
+                "containers": [
+                    {
+                        "name": "web",
+                        "image": "nginx:1.27",
+                        "events": [
+                            {
+                                "type": "application-load-balancer",
+                                "load_balancer": edge,
+                                "container_port": 80,
+                                "priority": 1,
+                            }
+                        ],
+                    }
+                ],
+                "resources": {"cpu": 0.5, "memory": 1024},
+                "deployment": {"strategy": "AllAtOnce"},
+                "use_private_subnets_with_nat": private,
+                "cluster": cluster,
+            },
+        )
+        workload.codedeploy_deployment.apply(lambda value: seen.update(deployment=value))
+
+    seen["resources"] = run_ecs(program)
+    return seen
+
+
+def test_a_network_change_reaches_a_codedeploy_service_through_the_appspec() -> None:
+    """Toggling use_private_subnets_with_nat changes the AppSpec's NetworkConfiguration, which the
+    next CodeDeploy deployment applies (the rollout deploys when its input changes); the service's
+    own networkConfiguration is ignored after create, as UpdateService would refuse it."""
+    public, private = private_or_public(False), private_or_public(True)
+    vpc = public["resources"]["net-vpc"].inputs
+    for seen, subnets, public_ip in (
+        (public, vpc["publicSubnetIds"], "ENABLED"),
+        (private, vpc["privateSubnetIds"], "DISABLED"),
+    ):
+        service = only(seen["resources"], SERVICE)
+        assert "networkConfiguration" in service.ignore_changes
+        network = appspec_target(seen["deployment"])["NetworkConfiguration"]["AwsvpcConfiguration"]
+        assert network == {
+            "Subnets": subnets,
+            "SecurityGroups": service.inputs["networkConfiguration"]["securityGroups"],
+            "AssignPublicIp": public_ip,
+        }
+        strict("codedeploy", "CreateDeployment", json.loads(seen["deployment"]))
+    assert public["deployment"] != private["deployment"]
+    assert public["resources"]["shop-rollout"].inputs["deployment_input"] == public["deployment"]
 
 
 def test_pulumi_up_rolls_out_a_new_task_definition_through_codedeploy() -> None:
@@ -211,3 +282,24 @@ def test_what_codedeploy_cannot_do_is_refused_first(
     error, registered = registered_before_error(lambda: shop(balancer, deployment, events, **one_listener))
     assert isinstance(error, InvalidArgumentError) and error.field == field and allowed in error.allowed
     assert not any(name.startswith("shop") for name in registered)
+
+
+def test_rules_forward_where_production_traffic_is_not_to_the_first_group() -> None:
+    """After a CodeDeploy flip production traffic is on green; a rule created later (a new event, a
+    new priority) forwards to the group the listener weighs most, read live at deploy time
+    (aws_provider.production_target_group), and the test listener starts there too."""
+    resources = shifted({"strategy": "AllAtOnce", "test_listener_port": 8443})["resources"]
+    live = resources["shop-web-80-alb0-production"]
+    assert (live.type, live.parent) == (DYNAMIC, "shop")
+    assert live.inputs["listener_arn"] == resources["edge-80"].inputs["arn"]
+    assert live.inputs["target_group_arns"] == [
+        resources["shop-web-80-alb0"].inputs["arn"],
+        resources["shop-web-80-alb0-green"].inputs["arn"],
+    ]
+    assert live.inputs["region"] == "us-east-1"  # the stack's credentials, as the rollout's
+    (rule,) = of_type(resources, "aws:lb/listenerRule:ListenerRule").values()
+    assert "shop-web-80-alb0-production" in rule.depends_on
+    assert rule.inputs["actions"][0]["targetGroupArn"] == live.inputs["arn"]
+    test_listener = resources["shop-test-8443"]
+    assert "shop-web-80-alb0-production" in test_listener.depends_on
+    assert test_listener.inputs["defaultActions"][0]["targetGroupArn"] == live.inputs["arn"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components import ContainerWorkload, InvalidArgumentError
-from tests.support.ecs_mocks import ACCOUNT, only, registered_before_error, run_ecs
+from tests.support.ecs_mocks import ACCOUNT, ec2_network, only, registered_before_error, run_ecs
 
 
 def two_containers(condition: str, essential: bool | None) -> dict[str, Any]:
@@ -96,3 +96,76 @@ def test_a_client_service_starts_after_the_service_connect_servers_it_calls() ->
     assert "api-service" in resources["web-service"].depends_on
     # An env value from the server's internal URL waits for the server's service too.
     assert "api-steady" in resources["worker-w-API"].depends_on  # its SSM parameter, which the task reads
+
+
+def ec2_worker(**args: Any) -> ContainerWorkload:
+    return ContainerWorkload(
+        "batch",
+        {
+            "containers": [{"name": "worker", "image": "ghcr.io/shop/worker:1"}],
+            "resources": {"instance_types": ["c5.large"]},
+            **args,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        {},  # the default cluster, public subnets
+        {"use_private_subnets_with_nat": False},
+    ],
+)
+def test_an_ec2_workload_in_public_subnets_is_refused_at_preview(network: dict[str, Any]) -> None:
+    """ECS gives awsvpc tasks on EC2 no public IP (assignPublicIp is for Fargate): in a public
+    subnet without NAT they have no route out."""
+    error, registered = registered_before_error(lambda: ec2_worker(**network))
+    assert isinstance(error, InvalidArgumentError)
+    assert error.field == "use_private_subnets_with_nat"
+    assert "EC2" in str(error) and "nat_gateways" in str(error)
+    assert registered == []
+
+
+def test_an_ec2_workload_in_private_subnets_needs_a_cluster_with_nat() -> None:
+    error, registered = registered_before_error(lambda: ec2_worker(use_private_subnets_with_nat=True))
+    assert isinstance(error, InvalidArgumentError) and error.field == "use_private_subnets_with_nat"
+    assert registered == []
+
+
+def test_an_ec2_workload_runs_in_the_private_subnets_of_a_cluster_with_nat() -> None:
+    resources = run_ecs(lambda: ec2_worker(**ec2_network()))
+    vpc = resources["app-vpc"].inputs
+    service = only(resources, "aws:ecs/service:Service").inputs["networkConfiguration"]
+    assert service["subnets"] == vpc["privateSubnetIds"] and service["assignPublicIp"] is False
+    assert resources["app-vpc"].inputs["natGateways"] == {"strategy": "Single"}
+
+
+def test_efs_mounts_open_nfs_from_the_task_group_to_the_mount_targets_before_the_service() -> None:
+    """A task mounts EFS through a mount target that admits only its security groups' rules: the
+    workload adds NFS (2049) from its task group to them (aws_provider.efs_access), once per file
+    system however many containers mount it, and its service starts after that."""
+    import pulumi_aws as aws
+
+    def program() -> None:
+        shared = aws.efs.FileSystem("shared")
+        mount = {"type": "efs", "efs_filesystem": shared, "mount_path": "/data"}
+        ContainerWorkload(
+            "shop",
+            {
+                "containers": [
+                    {"name": "web", "image": "app:1", "volume_mounts": [mount]},
+                    {"name": "jobs", "image": "app:1", "volume_mounts": [{**mount, "mount_path": "/jobs"}]},
+                ],
+                "resources": {"cpu": 0.5, "memory": 1024},
+            },
+        )
+
+    resources = run_ecs(program)
+    accesses = [r for r in resources.values() if "file_system_id" in r.inputs]
+    assert [a.name for a in accesses] == ["shop-nfs-web-efs-0"]
+    (access,) = accesses
+    assert access.parent == "shop"
+    assert access.inputs["file_system_id"] == resources["shared"].inputs["id"]
+    assert access.inputs["security_group_id"] == resources["shop-tasks"].inputs["id"]
+    assert access.inputs["region"] == "us-east-1"
+    assert "shop-nfs-web-efs-0" in resources["shop-service"].depends_on

@@ -8,7 +8,7 @@ from typing import Any
 
 from components import ContainerWorkload
 from tests.support.aws_models import strict
-from tests.support.ecs_mocks import only, register_task_definition_params, run_ecs
+from tests.support.ecs_mocks import ec2_network, only, register_task_definition_params, run_ecs
 
 GROUP = "aws:autoscaling/group:Group"
 
@@ -21,6 +21,7 @@ def on_ec2(**resources: Any) -> dict[str, Any]:
                 "containers": [{"name": "worker", "image": "ghcr.io/shop/worker:1"}],
                 "resources": resources,
                 "scaling": {"min_instances": 1, "max_instances": 4},
+                **ec2_network(),
             },
         )
         assert batch.auto_scaling_group is not None and batch.capacity_provider is not None
@@ -71,7 +72,8 @@ def test_instances_boot_the_ecs_optimized_image_join_the_cluster_and_are_refresh
     assert (group.inputs["minSize"], group.inputs["maxSize"]) == (0, 8)
     assert group.inputs["maxInstanceLifetime"] == 7 * 24 * 3600
     assert group.inputs["launchTemplate"] == {"id": "batch-host-template-id", "version": "$Latest"}
-    assert group.inputs["vpcZoneIdentifiers"] == ["subnet-public-app-vpc-1", "subnet-public-app-vpc-2"]
+    # Hosts and tasks in the private subnets: the NAT gateway is their way out.
+    assert group.inputs["vpcZoneIdentifiers"] == ["subnet-private-app-vpc-1", "subnet-private-app-vpc-2"]
     assert group.ignore_changes == ["desiredCapacity"]  # managed scaling sets it
     assert "warmPool" not in group.inputs
     policies = {resources[f"batch-host-policy-{i}"].inputs["policyArn"] for i in (0, 1)}

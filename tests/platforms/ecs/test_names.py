@@ -20,7 +20,7 @@ from components.spec.aws_names import (
     valid_elb_name,
 )
 from components.spec.container_workload.events import ALIAS_PATTERN
-from tests.support.ecs_mocks import ECS_CONFIG
+from tests.support.ecs_mocks import ECS_CONFIG, ec2_network
 
 # Names AWS treats specially, at the length limit, in upper case, with digits.
 ADVERSARIAL_NAMES = [
@@ -44,7 +44,8 @@ ECS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 def deploy(name: str, project: str, stack: str, **resources: Any) -> list[testing.Registration]:
     def program() -> None:
-        balancer = ApplicationLoadBalancer(name)
+        network = ec2_network(f"{name}-net") if "instance_types" in resources else {}
+        balancer = ApplicationLoadBalancer(name, {"cluster": network["cluster"]} if network else None)
         ContainerWorkload(
             name,
             {
@@ -69,6 +70,7 @@ def deploy(name: str, project: str, stack: str, **resources: Any) -> list[testin
                 ],
                 "resources": resources or {"cpu": 0.5, "memory": 1024},
                 "scaling": {"min_instances": 1, "max_instances": 2},
+                **network,
             },
         )
 

@@ -22,6 +22,7 @@ from components import (
 )
 from tests.support.aws_models import strict
 from tests.support.ecs_mocks import (
+    ec2_network,
     lambda_function,
     of_type,
     only,
@@ -352,6 +353,8 @@ def test_using_ec2_instances() -> None:
             {
                 "resources": {"instance_types": ["c5.large"]},
                 "containers": [{"name": "api-container", "build": BUILD}],
+                # Not on the page: awsvpc tasks on EC2 get no public IP, so they need NAT (ec2_network).
+                **ec2_network(),
             },
         )
     )
@@ -373,6 +376,7 @@ def test_using_warm_pool() -> None:
             {
                 "resources": {"instance_types": ["c5.large"], "enable_warm_pool": True},
                 "containers": [{"name": "web", "build": BUILD}],
+                **ec2_network(),
             },
         )
     )

@@ -178,11 +178,42 @@ def test_alb_events_become_routes_on_the_balancer_proxy() -> None:
     assert routes["fragment"]["rules"] == [
         {
             "listener_port": 80,
-            "priority": 3,
+            "order": [3],
             "lines": ["acl p3_c0 path -m reg '^/api/.*$'", "use_backend shop__web_8080_alb0 if p3_c0"],
         }
     ]
     assert "web-8080-targets" in " ".join(resources["shop-task-1"].inputs["aliases"])
+
+
+def test_http_api_events_become_routes_on_the_gateway_proxy() -> None:
+    from components import HttpApiGateway
+
+    def program() -> None:
+        api = HttpApiGateway("api")
+        routes = [("GET", "/pets/{id}"), ("*", "*")]
+        events = [
+            {
+                "type": "http-api-gateway",
+                "http_api_gateway": api,
+                "container_port": 8080,
+                "method": m,
+                "path": p,
+            }
+            for m, p in routes
+        ]
+        ContainerWorkload(
+            "shop", {"containers": [{"name": "web", "image": "x", "events": events}], "resources": FARGATE}
+        )
+
+    resources = run_with_mocks(program)
+    proxy = resources["api-proxy"].inputs
+    assert (proxy["listeners"], proxy["mode"]) == ([80], "http")
+    assert proxy["no_route"].endswith("""string '{"message":"Not Found"}'""")
+    rules = resources["shop-api-routes"].inputs["fragment"]["rules"]
+    # Each rule carries its precedence: the full match ranks before `$default`.
+    assert [rule["order"][0] for rule in rules] == [0, 2]
+    assert any("'^/pets/[^/]+$'" in line for line in rules[0]["lines"])
+    assert "shop-web-8080-api" in resources["shop-task-1"].inputs["aliases"]
 
 
 def test_a_priority_taken_by_another_workload_is_refused_on_sim() -> None:

@@ -84,34 +84,11 @@ def answer(url: str, method: str, path: str, headers: dict[str, str]) -> request
 
 
 @pytest.fixture(scope="module")
-def edge(tmp_path_factory, docker_client) -> Any:
-    """One deployment for the whole table (sim_project is per test: this one is per module)."""
-    yield from _deployed(tmp_path_factory, docker_client)
-
-
-def _deployed(tmp_path_factory, docker_client) -> Any:
-    import uuid
-
-    from pulumi import automation as auto
-
-    from tests.support.docker_state import labelled
-
-    name = f"t{uuid.uuid4().hex[:8]}"
-    path = tmp_path_factory.mktemp(name)
-    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-    (path / "__main__.py").write_text(f"SERVE = {SERVE!r}\n" + PROGRAM)
-    stack = auto.create_or_select_stack(
-        stack_name="test", work_dir=str(path), opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase")
-    )
-    stack.set_config("containers:platform", auto.ConfigValue("sim"))
-    try:
-        stack.up()
-        yield stack
-    finally:
-        stack.destroy()
-        stack.workspace.remove_stack("test")
-        leftovers = labelled(docker_client, f"{path.name}/test")
-        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+def edge(module_sim_project) -> Any:
+    """One deployment for the whole table."""
+    module_sim_project.write("__main__.py", f"SERVE = {SERVE!r}\n" + PROGRAM)
+    module_sim_project.up()
+    return module_sim_project.stack
 
 
 @pytest.mark.parametrize(("case", "method", "path", "headers", "expected"), CASES, ids=[c[0] for c in CASES])
