@@ -1,6 +1,7 @@
 """Build, without any registry, stand-ins for the public images the examples and tests use.
 
-On a laptop the sim platform pulls `hashicorp/http-echo`, `node:20.8.0-alpine` and `haproxy` as any
+On a laptop the sim platform pulls `hashicorp/http-echo`, `node:20.8.0-alpine`, `redis:7-alpine` and
+`haproxy` as any
 Docker user would. Machines that reach only package registries cannot pull, so this module builds
 images that behave the same from Debian's packages (busybox-static, a debootstrap rootfs with the
 real nodejs and haproxy) and tags them with the public names. Each is built once and then found
@@ -26,6 +27,7 @@ BUSYBOX = "containers-offline/busybox:latest"
 HTTP_ECHO = "hashicorp/http-echo:latest"
 NODE = "node:20.8.0-alpine"
 HAPROXY = "haproxy:3.2-alpine"
+REDIS = "redis:7-alpine"
 PROBER = "busybox:1.36"  # the sim platform's readiness prober where the host cannot reach containers
 TEST_APP = "containers-test/app:latest"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
@@ -140,10 +142,15 @@ def _recipes() -> dict[str, Recipe]:
         ),
         NODE: _apt("nodejs"),
         HAPROXY: _apt("haproxy"),
+        # As the official image: redis-server on 6379 of every interface, protected mode off.
+        REDIS: (
+            _apt("redis-server")[0] + 'EXPOSE 6379\nCMD ["redis-server", "--protected-mode", "no"]\n',
+            {},
+        ),
     }
 
 
-BASES = {HTTP_ECHO: BUSYBOX, TEST_APP: BUSYBOX, NODE: DEBIAN, HAPROXY: DEBIAN}
+BASES = {HTTP_ECHO: BUSYBOX, TEST_APP: BUSYBOX, NODE: DEBIAN, HAPROXY: DEBIAN, REDIS: DEBIAN}
 
 
 def ensure(client: docker.DockerClient, tag: str) -> None:
@@ -180,7 +187,7 @@ def _pull(client: docker.DockerClient, tag: str) -> bool:
 
 def ensure_examples(client: docker.DockerClient) -> None:
     """The examples' public images: the real ones when a pull works, else the stand-ins."""
-    for tag in (HTTP_ECHO, NODE, HAPROXY, PROBER):
+    for tag in (HTTP_ECHO, NODE, REDIS, HAPROXY, PROBER):
         if _image(client, tag) is None and not _pull(client, tag):
             ensure(client, tag)
 

@@ -4,9 +4,14 @@ An infra container holds the instance's network namespace (and its aliases on th
 every container of the task joins it (`network_mode=container:<infra>`), so siblings reach each
 other on localhost, as in an awsvpc task or a Kubernetes pod. Containers start in `depends_on`
 order, each waiting for its dependencies' condition (START, HEALTHY, COMPLETE, SUCCESS); an
-`internal_health_check` is the container's Docker health check. No container restarts on its own:
-an essential container that exits makes the instance not running, which `pulumi refresh` notices
-and the next `up` replaces, as ECS replaces the task.
+`internal_health_check` is the container's Docker health check.
+
+An essential container that exits is started again by Docker at once (restart policy
+`unless-stopped`), in the same namespace, as close as Docker comes to ECS replacing the task; its
+siblings keep running (on ECS the whole task stops). `pulumi refresh` records the restarts, and the
+next `up` replaces the instance with a fresh one, every container new, as ECS's replacement task is.
+A non-essential container may exit and is not restarted. A container stopped by hand (`docker stop`)
+stays stopped: refresh notices it and the next `up` replaces the instance.
 """
 
 import hashlib
@@ -122,6 +127,7 @@ class TaskProvider(ContainerProvider):
             "ip": ip,
             "running": True,
             "stopped": [],
+            "restarts": {},
         }
         return CreateResult(infra.id, outputs)
 
@@ -149,13 +155,29 @@ class TaskProvider(ContainerProvider):
         client = connect()
         if find_container(client, id_) is None:
             return ReadResult(None, {})  # removed by hand: the next `up` creates the instance again
-        stopped = [
-            name
+        names = props.get("container_names") or {}
+        essential = {
+            name: find_container(client, names[name]) if names.get(name) else None
             for name in _essential_names(props)
-            if not _is_running(client, props.get("container_names", {}).get(name))
-        ]
-        infra_running = _is_running(client, id_)
-        return ReadResult(id_, {**props, "running": infra_running and not stopped, "stopped": stopped})
+        }
+        stopped = [name for name, container in essential.items() if not _running(container)]
+        restarts = {
+            name: container.attrs.get("RestartCount", 0)
+            for name, container in essential.items()
+            if container is not None and container.attrs.get("RestartCount", 0)
+        }
+        infra_running = _running(find_container(client, id_))
+        outputs = {
+            **props,
+            "running": infra_running and not stopped,
+            "stopped": stopped,
+            "restarts": restarts,
+        }
+        return ReadResult(id_, outputs)
+
+    def replaced(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+        # An essential container Docker restarted (seen by refresh): a fresh instance, as ECS's new task.
+        return super().replaced(olds, news) + (["restarts"] if olds.get("restarts") else [])
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = connect()
@@ -172,8 +194,7 @@ def _essential_names(props: dict[str, Any]) -> list[str]:
     return [spec["name"] for spec in props["containers"] if spec.get("essential", True)]
 
 
-def _is_running(client: docker.DockerClient, name_or_id: str | None) -> bool:
-    container = find_container(client, name_or_id) if name_or_id else None
+def _running(container: Container | None) -> bool:
     return container is not None and container.status == "running"
 
 
@@ -198,7 +219,10 @@ def _create_member(
         stop_timeout=whole_number(spec["stop_timeout"]),
         # An init process as PID 1 forwards SIGTERM to images that installed no handler.
         host_config=api.create_host_config(
-            init=True, network_mode=f"container:{infra.id}", security_opt=SECURITY_OPT
+            init=True,
+            network_mode=f"container:{infra.id}",
+            security_opt=SECURITY_OPT,
+            restart_policy={"Name": "unless-stopped"} if spec.get("essential", True) else None,
         ),
     )
     return created["Id"]
@@ -223,7 +247,8 @@ def _wait_for(
             if wanted == "COMPLETE" or state.get("ExitCode") == 0:
                 return
             raise _failure(dependency, f"{what} exited with code {state.get('ExitCode')} instead of 0")
-        if wanted == "HEALTHY" and (exited or health == "unhealthy"):
+        restarted = bool(dependency.attrs.get("RestartCount"))  # an essential one exited, Docker restarted it
+        if wanted == "HEALTHY" and (exited or restarted or health == "unhealthy"):
             raise _failure(dependency, f"{what} became {'unhealthy' if health == 'unhealthy' else 'exited'}")
         if time.monotonic() > deadline:
             raise _failure(dependency, f"{what} did not get there in {props['timeout_seconds']:g}s")
@@ -244,7 +269,8 @@ def _wait_running(props: dict[str, Any], started: dict[str, Container]) -> None:
             container.reload()
             label = container.labels[CONTAINER_LABEL]
             health = (container.attrs["State"].get("Health") or {}).get("Status")
-            if container.status in ("exited", "dead"):
+            # Docker restarts an essential container that exits: a restart during `up` is an exit.
+            if container.status in ("exited", "dead", "restarting") or container.attrs.get("RestartCount"):
                 code = container.attrs["State"].get("ExitCode")
                 raise _failure(container, f"Essential container {label!r} exited with code {code}")
             if health == "unhealthy":
@@ -274,7 +300,7 @@ class Task(pulumi.dynamic.Resource):
     running: pulumi.Output[bool]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
-        outputs = {"infra_name": None, "container_names": None, "ip": None, "running": None, "stopped": None}
+        outputs = dict.fromkeys(("infra_name", "container_names", "ip", "running", "stopped", "restarts"))
         # Environment values may be secrets: they stay secret in state whether or not they were marked.
         secret = pulumi.ResourceOptions(additional_secret_outputs=["environment"])
         super().__init__(

@@ -2,6 +2,7 @@
 projects). Importable helpers live in `tests/support`."""
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -77,27 +78,34 @@ def _new_project(
     parent: Path,
     config: dict[str, str] | None,
     source: Path | None,
+    as_is: bool = False,
     name: str | None = None,
     backend: Path | None = None,
 ) -> SimProject:
-    """`name` (default: unique) is the Pulumi project's; `backend` a state folder of its own
-    (default: the session's), as a second checkout of one project would have."""
+    """A copy of `source` (or an empty folder), stack `test` on sim; `as_is`: the example's own
+    `Pulumi.yaml` (renamed only) and its stack `sim` (`Pulumi.sim.yaml`). `name` (default: unique) is
+    the Pulumi project's; `backend` a state folder of its own (default: the session's), as a second
+    checkout of one project would have."""
     name = name or f"t{uuid.uuid4().hex[:8]}"
     path = parent / uuid.uuid4().hex[:8] / name
     if source is not None:
         shutil.copytree(source, path)
     path.mkdir(parents=True, exist_ok=True)
-    (path / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    project_file = path / "Pulumi.yaml"
+    if as_is:
+        project_file.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", project_file.read_text()))
+    else:
+        project_file.write_text(f"name: {name}\nruntime: python\n")
     env_vars = {}
     if backend is not None:
         backend.mkdir(parents=True, exist_ok=True)
         env_vars["PULUMI_BACKEND_URL"] = f"file://{backend}"
     stack = auto.create_or_select_stack(
-        stack_name="test",
+        stack_name="sim" if as_is else "test",
         work_dir=str(path),
         opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase", env_vars=env_vars),
     )
-    for key, value in {"containers:platform": "sim", **(config or {})}.items():
+    for key, value in ({} if as_is else {"containers:platform": "sim", **(config or {})}).items():
         stack.set_config(key, auto.ConfigValue(value))
     return SimProject(path, stack)
 
@@ -114,17 +122,19 @@ def _destroy(projects: list[SimProject], docker_client: Any) -> None:
 
 @pytest.fixture
 def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., SimProject]]:
-    """Factory: `sim_project(program_body, config={...})`. Destroys and removes the stack afterwards."""
+    """Factory: `sim_project(program_body, config={...})`, or `sim_project(source=folder, as_is=True)`
+    for an example deployed unchanged. Destroys and removes the stack afterwards."""
     created: list[SimProject] = []
 
     def make(
         body: str = "",
         config: dict[str, str] | None = None,
         source: Path | None = None,
+        as_is: bool = False,
         name: str | None = None,
         backend: Path | None = None,
     ) -> SimProject:
-        project = _new_project(tmp_path, config, source, name, backend)
+        project = _new_project(tmp_path, config, source, as_is, name, backend)
         if body:
             project.set_program(body)
         created.append(project)

@@ -1,10 +1,16 @@
 """Images on the cloud platforms: a registry reference as is, or a folder built and pushed to ECR.
 
-The tag is the same content hash the sim platform uses, so an unchanged folder is never rebuilt or
-pushed again, and tags are immutable in the repository.
+The tag is the same content hash the sim platform uses, and tags are immutable in the repository:
+ECR refuses a second push of a tag (ImageTagAlreadyExistsException, even for the same digest). So
+docker-build must see no change when the files have not changed, wherever the program runs: its
+diff compares the context and Dockerfile locations as strings, so they are given relative to the
+program's directory (the project folder Pulumi runs it in), never as absolute paths that differ
+between two checkouts or CI runners.
 """
 
 import json
+import os
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +21,11 @@ from components.spec.build_context import BuildContext
 
 # Keep the last images a rollback may need; older ones are expired by ECR itself.
 KEEP_IMAGES = 20
+
+
+def relative(path: Path) -> str:
+    """`path` relative to the program's directory, in POSIX form ('backend', '../shared/api')."""
+    return Path(os.path.relpath(path)).as_posix()
 
 
 def registry_image(
@@ -62,8 +73,8 @@ def registry_image(
     )
     image = docker_build.Image(
         f"{name}-image",
-        context={"location": str(build.path)},
-        dockerfile={"location": str(build.path / build.dockerfile)},
+        context={"location": relative(build.path)},
+        dockerfile={"location": relative(build.path / build.dockerfile)},
         platforms=[platform],
         push=True,
         tags=[repository.repository_url.apply(lambda url: f"{url}:{build.tag}")],

@@ -36,13 +36,16 @@ from components.render.ecs.codedeploy import (
 )
 from components.render.ecs.load_balancer_rules import listener_ports
 from components.render.ecs.service import network_configuration
-from components.render.ecs.task_role import allow
+from components.render.ecs.task_role import allow, policy_document
 from components.spec.container_workload.events import ApplicationLoadBalancerEvent
 from components.spec.container_workload.workload import ContainerWorkloadSpec, DeploymentSpec
 from components.spec.load_balancers import ListenerSpec
 
 CODEDEPLOY_POLICY = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"
 CODEDEPLOY = "codedeploy.amazonaws.com"
+# What a hook Lambda calls to tell CodeDeploy 'Succeeded' or 'Failed'; without it the hook times out
+# and the deployment fails.
+REPORT_HOOK_STATUS = "codedeploy:PutLifecycleEventHookExecutionStatus"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,30 @@ def hook_arns(deployment: DeploymentSpec) -> dict[str, pulumi.Output[str]]:
         for key in APPSPEC_HOOKS
         if getattr(deployment, key) is not None
     }
+
+
+def role_name(role_arn: str) -> str:
+    """The name in an IAM role ARN ('arn:aws:iam::123456789012:role/path/name' -> 'name')."""
+    return role_arn.rsplit("/", 1)[-1]
+
+
+def grant_hook_reports(
+    parent: pulumi.Resource, name: str, deployment: DeploymentSpec, group: aws.codedeploy.DeploymentGroup
+) -> list[aws.iam.RolePolicy]:
+    """Let each hook given as an `aws.lambda_.Function` report its result for this deployment group:
+    an inline policy on the function's role. A hook given as an ARN keeps the role it has (the
+    README says what it needs)."""
+    statement = allow([REPORT_HOOK_STATUS], [group.arn])
+    return [
+        aws.iam.RolePolicy(
+            f"{name}-{key.removesuffix('_function').replace('_', '-')}-reports",
+            role=function.role.apply(role_name),
+            policy=pulumi.Output.json_dumps(policy_document([statement])),
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        for key in APPSPEC_HOOKS
+        if isinstance(function := getattr(deployment, key), aws.lambda_.Function)
+    ]
 
 
 def _test_listener(
@@ -173,6 +200,7 @@ def create_blue_green(
         load_balancer_info=codedeploy.DeploymentGroupLoadBalancerInfoArgs(target_group_pair_info=pair),
         opts=child,
     )
+    reports = grant_hook_reports(parent, name, deployment, group)
     deployment_input = pulumi.Output.all(
         application=application.name,
         group=group.deployment_group_name,
@@ -189,7 +217,8 @@ def create_blue_green(
         service_name=service.name,
         credentials=credentials(parent),
         # The deployment group's role must hold its grants before CodeDeploy assumes it.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants]),
+        # Hooks report their result with the grant in place.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[service, group, *grants, *reports]),
     )
     return BlueGreen(application, group, role, green, test_listener, deployment_input, rollout)
 

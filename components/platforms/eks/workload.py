@@ -33,6 +33,8 @@ from components.spec.stack_config import StackConfig
 from components.spec.workload import COMPONENT, WorkloadSpec
 
 CHARTS_FOLDER = ".charts"
+# pulumi-kubernetes's annotation forcing a Server-Side Apply through field conflicts.
+PATCH_FORCE = "pulumi.com/patchForce"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 SECRET_ARGS_RULE = (
     "plain values on eks (a Deployment's args are stored in plain text in the state); "
@@ -62,7 +64,7 @@ def deploy_workload(
             parent=parent,
             provider=provider,
             depends_on=[controller] if controller else [],
-            transforms=[hpa_owns_replicas] if spec.scaling else None,
+            transforms=[hpa_owns_replicas] if spec.scaling else [replicas_back_from_hpa],
         ),
     )
     ingress = _ingress(chart) if spec.public else None
@@ -97,14 +99,33 @@ def _check_cluster(spec: WorkloadSpec, cluster: Any) -> None:
 
 
 def hpa_owns_replicas(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
-    """With an HPA the chart's Deployment has no `replicas`; keep the count it had, so adding
-    `scaling` to a running workload does not reset it to 1 (the field's default) before the HPA acts."""
+    """With an HPA the chart's Deployment has no `replicas`. Dropping the field from a Server-Side
+    Apply would reset it to 1, the default, before the HPA acts (Kubernetes' SSA docs, "Transferring
+    ownership"). With `ignore_changes`, pulumi-kubernetes (SSA, its v4 default) sends the live count
+    while its field manager owns `spec.replicas`, and leaves the field out once the HPA's controller
+    (kube-controller-manager, through the scale subresource) owns it: the count is never reset and
+    never fought over (the provider's handleSSAIgnoreFields)."""
     if args.type_ != DEPLOYMENT:
         return None
     return pulumi.ResourceTransformResult(
         args.props,
         pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(ignore_changes=["spec.replicas"])),
     )
+
+
+def replicas_back_from_hpa(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    """Without `scaling` the chart's Deployment declares `replicas`, a field an HPA's controller may
+    still own from before `scaling` was removed: a plain Server-Side Apply would then fail with a
+    field conflict ("conflict with kube-controller-manager with subresource scale"). The chart is the
+    Deployment's sole author, so its applies take the fields back (`pulumi.com/patchForce`)."""
+    if args.type_ != DEPLOYMENT:
+        return None
+    props: dict[str, Any] = dict(args.props)
+    # A chart object's metadata is plain (helm rendered it); install values reach only the spec.
+    metadata: dict[str, Any] = dict(props.get("metadata") or {})
+    metadata["annotations"] = {**(metadata.get("annotations") or {}), PATCH_FORCE: "true"}
+    props["metadata"] = metadata
+    return pulumi.ResourceTransformResult(props, args.opts)
 
 
 def _plain_args(spec: WorkloadSpec) -> pulumi.Output[list[str]]:

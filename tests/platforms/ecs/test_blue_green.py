@@ -245,6 +245,37 @@ def test_a_hook_may_be_a_function_object() -> None:
     assert app_spec["Hooks"] == [{"AfterAllowTraffic": seen["resources"]["validate"].inputs["arn"]}]
 
 
+def test_a_hook_function_may_report_its_result_for_this_deployment_group() -> None:
+    """CodeDeploy waits for the hook's PutLifecycleEventHookExecutionStatus, then fails the deployment
+    on timeout: a hook given as a function object gets that action, on this group only, in its role.
+    A hook given as an ARN string names no role the workload could grant (README: its own role)."""
+
+    def deployment() -> dict[str, Any]:
+        return {
+            "strategy": "AllAtOnce",
+            "before_allow_traffic_function": lambda_function("smoke"),
+            "after_traffic_shift_function": "arn:aws:lambda:us-east-1:123456789012:function:validate",
+        }
+
+    resources = shifted(deployment)["resources"]
+    reports = of_type(resources, "aws:iam/rolePolicy:RolePolicy")
+    grants = {
+        name: r
+        for name, r in reports.items()
+        if "codedeploy:PutLifecycleEventHookExecutionStatus" in r.inputs["policy"]
+    }
+    assert list(grants) == ["shop-before-allow-traffic-reports"]
+    (grant,) = grants.values()
+    assert grant.inputs["role"] == "hooks"  # the function's role, by name (lambda_function's role ARN)
+    (statement,) = policy(grant)["Statement"]
+    assert statement == {
+        "Effect": "Allow",
+        "Action": ["codedeploy:PutLifecycleEventHookExecutionStatus"],
+        "Resource": [resources["shop-deploy-group"].inputs["arn"]],
+    }
+    assert "shop-before-allow-traffic-reports" in resources["shop-rollout"].depends_on
+
+
 @pytest.mark.parametrize(
     ("deployment", "events", "balancer", "field", "allowed"),
     [

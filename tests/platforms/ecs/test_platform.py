@@ -445,3 +445,31 @@ def test_the_ecs_api_example_deploys() -> None:
     assert resources["api"].type == "containers:index:ContainerWorkload"
     assert resources["api-api-8080-alb0-80-1"].inputs["listenerArn"] == resources["edge-80"].inputs["arn"]
     assert set(containers_of(resources)) == {"api", "cache"}
+
+
+def test_a_second_checkout_builds_nothing_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ECR refuses to push a tag twice (immutable tags): docker-build must see the same inputs for
+    the same files from another checkout or CI runner. Its diff compares the context and Dockerfile
+    locations as strings, so they are relative to the program's directory."""
+
+    def image_inputs(checkout: Path) -> dict[str, Any]:
+        (checkout / "api").mkdir(parents=True)
+        (checkout / "api" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
+        (checkout / "api" / "main.py").write_text("print('hi')\n")
+        monkeypatch.chdir(checkout)
+        resources = run_ecs(
+            lambda: ContainerWorkload(
+                "shop",
+                {
+                    "containers": [{"name": "api", "build": {"context": "./api"}}],
+                    "resources": {"cpu": 0.25, "memory": 512},
+                },
+            )
+        )
+        inputs = resources["shop-api-image"].inputs
+        return {key: inputs[key] for key in ("context", "dockerfile", "tags", "platforms", "push")}
+
+    first, second = image_inputs(tmp_path / "one"), image_inputs(tmp_path / "ci" / "runner-7" / "two")
+    assert first == second
+    assert first["context"] == {"location": "api"}
+    assert first["dockerfile"] == {"location": "api/Dockerfile"}

@@ -722,7 +722,7 @@ def test_a_secret_arg_is_refused_on_eks(run: Run) -> None:
 def test_adding_scaling_keeps_the_running_replica_count(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     import pulumi_kubernetes as k8s
 
-    from components.platforms.eks.workload import hpa_owns_replicas
+    from components.platforms.eks.workload import hpa_owns_replicas, replicas_back_from_hpa
 
     def transform(type_: str) -> pulumi.ResourceTransformResult | None:
         args = pulumi.ResourceTransformArgs(
@@ -744,7 +744,28 @@ def test_adding_scaling_keeps_the_running_replica_count(run: Run, monkeypatch: p
     scaled = {"image": "nginx:1.27", "port": 80, "scaling": {"min_instances": 1, "max_instances": 3}}
     run(lambda: Workload("web", scaled))
     run(lambda: Workload("web", {"image": "nginx:1.27", "port": 80}))
-    assert [opts.transforms for opts in seen] == [[hpa_owns_replicas], None]
+    assert [opts.transforms for opts in seen] == [[hpa_owns_replicas], [replicas_back_from_hpa]]
+
+
+def test_removing_scaling_takes_the_replica_count_back_from_the_hpa() -> None:
+    """Once an HPA has scaled the Deployment, kube-controller-manager owns spec.replicas; a Server-Side
+    Apply declaring it again conflicts unless forced (pulumi-kubernetes's pulumi.com/patchForce)."""
+    from components.platforms.eks.workload import replicas_back_from_hpa
+
+    def transform(type_: str, props: dict[str, Any]) -> pulumi.ResourceTransformResult | None:
+        args = pulumi.ResourceTransformArgs(
+            custom=True, type_=type_, name="web", props=props, opts=pulumi.ResourceOptions()
+        )
+        return replicas_back_from_hpa(args)
+
+    labelled = {"metadata": {"name": "web", "annotations": {"team": "shop"}}, "spec": {"replicas": 2}}
+    result = transform("kubernetes:apps/v1:Deployment", labelled)
+    assert result is not None
+    props: dict[str, Any] = dict(result.props)
+    assert props["metadata"]["annotations"] == {"team": "shop", "pulumi.com/patchForce": "true"}
+    assert props["spec"] == {"replicas": 2}
+    assert labelled["metadata"] == {"name": "web", "annotations": {"team": "shop"}}  # untouched
+    assert transform("kubernetes:core/v1:Service", {"metadata": {}}) is None
 
 
 def test_a_public_workload_on_a_cluster_without_the_controller_is_refused(run: Run) -> None:

@@ -1,6 +1,7 @@
 """A ContainerWorkload on sim with real Docker and the real engine: an instance is a task (siblings on
 localhost), depends_on order, health checks, service connect across workloads, essential exits."""
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -114,7 +115,56 @@ ContainerWorkload("jobs", {
     assert task_containers(docker_client, project, "jobs") == {}
 
 
-def test_an_exited_essential_container_is_noticed_and_the_instance_replaced(
+def test_an_essential_container_that_exits_comes_back_and_the_instance_is_replaced(
+    sim_project, docker_client
+) -> None:
+    """ECS replaces the task when an essential container exits: Docker starts it again at once, the
+    next refresh records the restart, and the next `up` replaces the whole instance."""
+    project = sim_project()
+    write(
+        project,
+        """
+ContainerWorkload("worker", {
+    "containers": [
+        {"name": "main", "image": "containers-test/app"},
+        {"name": "side", "image": "containers-test/app", "essential": False, "environment": {"PORT": "9090"}},
+    ],
+    "resources": {"cpu": 0.25, "memory": 512},
+})
+""",
+    )
+    project.up()
+    before = task_containers(docker_client, project, "worker")
+    # The server dies on its own (not `docker stop`): the container exits, as a crash would.
+    before["1/main"].exec_run(["sh", "-c", "kill $(pidof httpd)"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        before["1/main"].reload()
+        if before["1/main"].attrs["RestartCount"] == 1 and before["1/main"].status == "running":
+            break
+        time.sleep(0.2)
+    assert (before["1/main"].attrs["RestartCount"], before["1/main"].status) == (1, "running")
+    # A non-essential container is never restarted: it exits for good.
+    before["1/side"].exec_run(["sh", "-c", "kill $(pidof httpd)"])
+    time.sleep(2)
+    before["1/side"].reload()
+    assert before["1/side"].status == "exited" and before["1/side"].attrs["RestartCount"] == 0
+
+    project.stack.refresh()
+    task = next(
+        r for r in project.stack.export_stack().deployment["resources"] if r["urn"].endswith("worker-task-1")
+    )
+    assert task["outputs"]["restarts"] == {"main": 1}, "refresh records the restart"
+    assert project.stack.preview().change_summary.get("replace") == 1
+    project.up()
+    after = task_containers(docker_client, project, "worker")
+    assert {after[key].id for key in after}.isdisjoint({before[key].id for key in before}), (
+        "every container new"
+    )
+    assert all(after[key].status == "running" for key in ("1/main", "1/side", "1/infra"))
+
+
+def test_an_essential_container_stopped_by_hand_is_noticed_and_the_instance_replaced(
     sim_project, docker_client
 ) -> None:
     project = sim_project()

@@ -86,3 +86,27 @@ def test_examples_use_the_public_images_a_user_would(docker_client) -> None:
     assert '"hashicorp/http-echo"' in (EXAMPLES / "hello" / "__main__.py").read_text()
     dockerfile = Path(EXAMPLES / "backend" / "backend" / "Dockerfile").read_text()
     assert dockerfile.startswith("FROM node:")
+
+
+def test_ecs_api_deploys_unchanged_on_its_sim_stack(sim_project, docker_client) -> None:
+    """`examples/ecs_api` as a user has it: its Pulumi.yaml says ecs, its Pulumi.sim.yaml says sim."""
+    project = sim_project(source=EXAMPLES / "ecs_api", as_is=True)
+    project.up()
+    url = project.outputs()["url"]
+    assert url.startswith("http://127.0.0.1:")
+    assert body(url) == "hello from ECS\n"  # the "/" rule of priority 1, through the ALB's proxy
+    missed = requests.get(url + "/elsewhere", timeout=5)
+    assert (missed.status_code, missed.text) == (404, "no route")  # the ALB's default, no rule matched
+
+    containers = {
+        docker_client.containers.get(name).labels.get("containers.container"): docker_client.containers.get(
+            name
+        )
+        for name in labelled(docker_client, project.stack_label)["containers"]
+    }
+    assert {"api", "cache", "infra"} <= set(containers)
+    # The API reaches its cache on localhost: one network namespace per task, as awsvpc gives.
+    namespace = f"container:{containers['infra'].id}"
+    assert {containers[name].attrs["HostConfig"]["NetworkMode"] for name in ("api", "cache")} == {namespace}
+    ping = containers["cache"].exec_run(["redis-cli", "-h", "localhost", "ping"])
+    assert ping.output.decode().strip() == "PONG"
