@@ -14,10 +14,12 @@ Security context, decided per field for arbitrary public images (nginx, postgres
 - capabilities: drop ALL, then add back only what root entrypoints need to bind a low port, chown
   their data folders and switch to their user. Added capabilities are inert for an image that
   already runs as a non-root user, so those images end up with none.
-- runAsNonRoot and readOnlyRootFilesystem are NOT set: official images such as nginx and postgres
-  start as root, and most images write to /tmp, /var/cache or /var/run. A person can tighten both
-  through the chart's `securityContext` value.
-- automountServiceAccountToken false: a workload has no business calling the Kubernetes API.
+- runAsNonRoot and readOnlyRootFilesystem only when the workload asks (`run_as_user`,
+  `read_only_root_filesystem`): official images such as nginx and postgres start as root, and most
+  images write to /tmp, /var/cache or /var/run. With `run_as_user` no capability is added back.
+- a ServiceAccount of its own per workload (the identity IRSA or EKS Pod Identity would give AWS
+  permissions to), with automountServiceAccountToken false: a workload has no business calling the
+  Kubernetes API.
 """
 
 from collections.abc import Mapping, Sequence
@@ -26,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from components.spec.hardening import Hardening
 from components.spec.workload import Resources, WorkloadSpec
 
 # The Kubernetes version the eks Cluster creates and charts are checked against: one EKS offers in
@@ -117,6 +120,8 @@ spec:
         checksum/secret-env: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
       {{- end }}
     spec:
+      {{- /* Its own identity: what IRSA or EKS Pod Identity grants AWS permissions to. */}}
+      serviceAccountName: {{ include "workload.name" . }}
       automountServiceAccountToken: false
       {{- /* No NAME_SERVICE_HOST-style variables: the sim platform has none either. */}}
       enableServiceLinks: false
@@ -227,6 +232,14 @@ spec:
 {{- end }}
 """
 
+_SERVICE_ACCOUNT = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  {{- include "workload.metadata" . | nindent 2 }}
+automountServiceAccountToken: false
+"""
+
 _SECRET = """\
 {{- if .Values.secretEnv }}
 apiVersion: v1
@@ -284,6 +297,7 @@ _TEMPLATES = {
     "templates/_helpers.tpl": _HELPERS,
     "templates/deployment.yaml": _DEPLOYMENT,
     "templates/service.yaml": _SERVICE,
+    "templates/serviceaccount.yaml": _SERVICE_ACCOUNT,
     "templates/ingress.yaml": _INGRESS,
     "templates/secret.yaml": _SECRET,
     "templates/hpa.yaml": _HPA,
@@ -410,11 +424,7 @@ def _values(
         "secretEnv": secret_env,
         "resources": {"requests": dict(capacity), "limits": dict(capacity)},
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "privileged": False,
-            "capabilities": {"drop": ["ALL"], "add": list(ROOT_ENTRYPOINT_CAPABILITIES)},
-        },
+        "securityContext": _security_context(spec.hardening),
         "ingress": {
             "enabled": spec.public,
             "host": domain.host if domain else "",
@@ -430,6 +440,23 @@ def _values(
         # A budget for a single pod would block node drains for good.
         "podDisruptionBudget": {"enabled": min_replicas > 1, "maxUnavailable": 1},
     }
+
+
+def _security_context(hardening: Hardening) -> dict[str, Any]:
+    """The container's securityContext: a fixed non-root user needs none of the capabilities a
+    root entrypoint uses to drop privileges, so it gets none added back."""
+    context: dict[str, Any] = {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": hardening.read_only_root_filesystem,
+    }
+    if hardening.run_as_user is None:
+        context["capabilities"] = {"drop": ["ALL"], "add": list(ROOT_ENTRYPOINT_CAPABILITIES)}
+    else:
+        context["capabilities"] = {"drop": ["ALL"]}
+        context["runAsNonRoot"] = True
+        context["runAsUser"] = hardening.run_as_user
+    return context
 
 
 def _values_header(spec: WorkloadSpec) -> str:

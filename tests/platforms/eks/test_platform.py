@@ -567,6 +567,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         "PodDisruptionBudget",
         "Secret",
         "Service",
+        "ServiceAccount",
     ]
     assert {obj["metadata"]["namespace"] for obj in objects} == {"containers-unit"}
     [ingress] = [obj for obj in objects if obj["kind"] == "Ingress"]
