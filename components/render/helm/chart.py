@@ -20,6 +20,7 @@ Security context, decided per field for arbitrary public images (nginx, postgres
 - a ServiceAccount of its own per workload (the identity IRSA or EKS Pod Identity would give AWS
   permissions to), with automountServiceAccountToken false: a workload has no business calling the
   Kubernetes API.
+- a NetworkPolicy admitting traffic only on the workload's port (none for a worker).
 """
 
 from collections.abc import Mapping, Sequence
@@ -240,6 +241,28 @@ metadata:
 automountServiceAccountToken: false
 """
 
+# Ingress to the pods only on the workload's port (from anywhere: the ALB's ip targets and the other
+# workloads), none to a worker; egress stays open. Enforced where the cluster's network policy agent
+# runs (the VPC CNI's enableNetworkPolicy); inert, not harmful, where it does not.
+_NETWORK_POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  {{- include "workload.metadata" . | nindent 2 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "workload.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+  {{- if .Values.port }}
+  ingress:
+    - ports:
+        - port: http
+          protocol: TCP
+  {{- end }}
+"""
+
 _SECRET = """\
 {{- if .Values.secretEnv }}
 apiVersion: v1
@@ -298,6 +321,7 @@ _TEMPLATES = {
     "templates/deployment.yaml": _DEPLOYMENT,
     "templates/service.yaml": _SERVICE,
     "templates/serviceaccount.yaml": _SERVICE_ACCOUNT,
+    "templates/networkpolicy.yaml": _NETWORK_POLICY,
     "templates/ingress.yaml": _INGRESS,
     "templates/secret.yaml": _SECRET,
     "templates/hpa.yaml": _HPA,

@@ -564,6 +564,7 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         "Deployment",
         "HorizontalPodAutoscaler",
         "Ingress",
+        "NetworkPolicy",
         "PodDisruptionBudget",
         "Secret",
         "Service",

@@ -103,7 +103,7 @@ def test_every_manifest_is_valid_kubernetes(rendered: Rendered, helm: str, versi
 
 def test_objects_rendered_match_the_spec(rendered: Rendered) -> None:
     spec = rendered.spec
-    expected = {"Deployment", "ServiceAccount"}
+    expected = {"Deployment", "ServiceAccount", "NetworkPolicy"}
     if spec.port is not None:
         expected.add("Service")
     if spec.public:
@@ -255,6 +255,19 @@ def test_security_context(rendered: Rendered) -> None:
         assert added == set(), "a fixed non-root user needs no capability added back"
 
 
+def test_pods_admit_traffic_only_on_the_workload_port(rendered: Rendered) -> None:
+    policy = rendered.one("NetworkPolicy")["spec"]
+    pods = rendered.one("Deployment")["spec"]["template"]["metadata"]["labels"]
+    assert policy["podSelector"]["matchLabels"].items() <= pods.items()
+    assert policy["policyTypes"] == ["Ingress"], "egress stays open"
+    if rendered.spec.port is None:
+        assert "ingress" not in policy, "a worker admits nothing"
+    else:
+        [rule] = policy["ingress"]
+        assert rule == {"ports": [{"port": "http", "protocol": "TCP"}]}  # from anywhere, that port only
+        assert [p["name"] for p in rendered.container["ports"]] == ["http"]
+
+
 def test_each_workload_runs_as_its_own_service_account(rendered: Rendered) -> None:
     pod = rendered.one("Deployment")["spec"]["template"]["spec"]
     account = rendered.one("ServiceAccount")
@@ -362,6 +375,7 @@ def test_write_chart_is_deterministic(case_id: str, build_context: str, tmp_path
         "templates/deployment.yaml",
         "templates/service.yaml",
         "templates/serviceaccount.yaml",
+        "templates/networkpolicy.yaml",
         "templates/ingress.yaml",
         "templates/secret.yaml",
         "templates/hpa.yaml",

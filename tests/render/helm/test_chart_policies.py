@@ -42,11 +42,11 @@ CLAIMED = {
     "CKV_K8S_37": "no dangerous capabilities",
     "CKV_K8S_38": "no service account token",
     "CKV_K8S_39": "no SYS_ADMIN",
+    "CKV2_K8S_6": "a NetworkPolicy selects the pods",
 }
 # Deliberately unsatisfied for every workload (reasons in the README).
 UNSATISFIED = {
     "CKV_K8S_8": "liveness probe",
-    "CKV2_K8S_6": "NetworkPolicy",
 }
 # Unsatisfied only for some workloads: each depends on what the user asked for.
 READ_ONLY_ROOT = "CKV_K8S_22"  # passes only with read_only_root_filesystem
