@@ -173,7 +173,8 @@ class Mocks(pulumi.runtime.Mocks):
       values enable one. A kubernetes stack gets `KUBECONFIG` unless its config names another.
     - docker-build images: a `ref` pinned by digest; sim's dynamic resources: image refs and ids,
       container names, and the public entry's `http://127.0.0.1:PORT`.
-    - Calls: region, caller identity, partition, availability zones, ECR token, instance types.
+    - Calls: region, caller identity, partition, availability zones, ECR token, instance types, and
+      ECR images (`ecr_images`; an absent one fails, as the data source does).
     """
 
     def __init__(self, region: str = REGION, account: str = ACCOUNT) -> None:
@@ -183,6 +184,8 @@ class Mocks(pulumi.runtime.Mocks):
         """Set by `use_mocks`; where resources inside remote components are registered."""
         self.provider_regions: dict[str, str] = {}
         """Explicit `aws.Provider`s' regions by their ids: invokes through one answer its region."""
+        self.ecr_images: dict[tuple[str, str], str] = {}
+        """Digests of the images ECR holds, by (repository name, tag); `getImage` fails for others."""
 
     # ------------------------------------------------------------------ resources
 
@@ -336,7 +339,13 @@ class Mocks(pulumi.runtime.Mocks):
     # ------------------------------------------------------------------ calls
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        if args.token == "aws:ecr/getImage:getImage" and self._absent_image(args):
+            # A failed invoke, as the engine reports the data source's error to the program.
+            return {}, [("imageTag", f"no matching ECR Image found: {args.args['imageTag']}")]
         return self.answer(args), []
+
+    def _absent_image(self, args: MockCallArgs) -> bool:
+        return (args.args["repositoryName"], args.args["imageTag"]) not in self.ecr_images
 
     def _region_of(self, provider: str | None) -> str:
         """The region of the provider a call went through ('urn::id'), else the stack's."""
@@ -366,6 +375,9 @@ class Mocks(pulumi.runtime.Mocks):
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
                 registry = f"https://{account}.dkr.ecr.{region}.amazonaws.com"
                 return {"userName": "AWS", "password": "token", "proxyEndpoint": registry}
+            case "aws:ecr/getImage:getImage":
+                key = (args.args["repositoryName"], args.args["imageTag"])
+                return {"imageDigest": self.ecr_images[key], "imageTag": key[1]}
         return {}
 
     # ------------------------------------------------------------------ what the program did
