@@ -204,8 +204,9 @@ class ProxyRoutesProvider(pulumi.dynamic.ResourceProvider):
             copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             _write_fragments(container, fragments)
             container.kill(signal="SIGUSR2")  # master-worker reload
-            own = list(props.get("targets") or []) if fragment is not None else []
-            _wait_healthy(props, sorted(set(own) | set(healthy) - _removed(props, fragment)))
+        # Outside the lock: workloads attaching together reload one after another, then wait together.
+        own = list(props.get("targets") or []) if fragment is not None else []
+        _wait_healthy(props, sorted(set(own) | set(healthy) - _removed(props, fragment)))
 
 
 def _fragments(container: Container) -> dict[str, dict[str, Any]]:
