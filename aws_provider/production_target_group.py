@@ -68,6 +68,7 @@ class ProductionTargetGroupProvider(ResourceProvider):
         return CreateResult(props["listener_arn"], {**props, "arn": read(props)})
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Changed inputs (a preview may not know them yet) are a change: update reads the group then.
         changed = any(olds.get(key) != news.get(key) for key in INPUTS) or read(news) != olds.get("arn")
         return DiffResult(changes=changed, replaces=[], delete_before_replace=False)
 

@@ -77,6 +77,10 @@ class WorkloadArgs(TypedDict):
     """Custom host with TLS for a public workload (cloud platforms). Default: none."""
     cluster: NotRequired[Cluster]
     """The Cluster to run on. Default: one cluster shared by the program's workloads."""
+    read_only_root_filesystem: NotRequired[bool]
+    """Run with the image's filesystem read-only (writes fail outside volumes). Default: false."""
+    run_as_user: NotRequired[int]
+    """Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER."""
 
 
 class Workload(pulumi.ComponentResource):

@@ -44,6 +44,8 @@ IDENTITY = (
     "name_prefix",
     "nano_cpus",
     "memory_mib",
+    "read_only_root_filesystem",
+    "user",
 )
 
 
@@ -70,6 +72,7 @@ class ReplicaProvider(ContainerProvider):
             command=props.get("command") or None,
             name=name,
             environment=props.get("env") or {},
+            user=props.get("user"),
             labels=labels,
             detach=True,
             host_config=api.create_host_config(
@@ -77,6 +80,7 @@ class ReplicaProvider(ContainerProvider):
                 # handler still stop at once instead of after Docker's 10 s grace period.
                 init=True,
                 security_opt=SECURITY_OPT,
+                read_only=bool(props.get("read_only_root_filesystem")),
                 restart_policy={"Name": "unless-stopped"},
                 nano_cpus=whole_number(props.get("nano_cpus")),
                 mem_limit=f"{memory}m" if memory else None,

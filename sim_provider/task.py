@@ -215,6 +215,7 @@ def _create_member(
         command=list(spec["args"]) or None,
         name=f"{prefix}-{spec['name']}",
         environment=(props.get("environment") or {}).get(spec["name"]) or {},
+        user=spec.get("user"),
         labels={**labels, CONTAINER_LABEL: spec["name"]},
         detach=True,
         healthcheck=docker_health_check(spec.get("health_check")),
@@ -224,6 +225,7 @@ def _create_member(
             init=True,
             network_mode=f"container:{infra.id}",
             security_opt=SECURITY_OPT,
+            read_only=bool(spec.get("read_only_root_filesystem")),
             restart_policy={"Name": "unless-stopped"} if spec.get("essential", True) else None,
         ),
     )

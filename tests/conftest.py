@@ -134,3 +134,12 @@ def module_sim_project(docker_client: Any, tmp_path_factory: pytest.TempPathFact
     project = _new_project(tmp_path_factory.mktemp("module"), None, None)
     yield project
     _destroy(project, docker_client)
+
+
+@pytest.fixture
+def build_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A folder with a Dockerfile, './app' from the test's working directory (a temporary one)."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
+    monkeypatch.chdir(tmp_path)
+    return "./app"

@@ -8,7 +8,9 @@ chart files written to disk.
 """
 
 import json
+import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,12 @@ from pulumi.runtime import rpc
 from pulumi.runtime.sync_await import _sync_await
 
 from components import ApplicationLoadBalancer, ContainerWorkload, HttpApiGateway, Workload, testing
+from tests.support import ROOT
 from tests.support.docker_state import labelled
 
 SECRET = "s3cr3t-Hunter2-plain"
 CW_SECRET = "cw-s3cr3t-Tiger7-plain"
+ARG_SECRET = "arg-s3cr3t-Lynx4-plain"  # a secret passed as an argument, not as env
 MASK = "[secret]"
 EKS_CONFIG = {
     "containers:eks": json.dumps(
@@ -83,6 +87,8 @@ def secret_program(platform: str) -> Callable[[], list[pulumi.Output[Any]]]:
                 # eks: masking the chart's values hides its Ingress from the mocks, so it stays private
                 "public": platform != "eks",
                 "env": {"MODE": "prod", "DB_PASSWORD": pulumi.Output.secret(SECRET)},
+                # eks and ecs refuse a secret argument (test below): only sim stores one
+                "args": ["--token", pulumi.Output.secret(ARG_SECRET)] if platform == "sim" else [],
             },
         )
         outputs = [api.public_url, api.internal_url, api.image_ref]
@@ -127,7 +133,7 @@ def test_secret_env_appears_nowhere_in_plain_text(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # eks writes its charts here
     registered, outputs = run(platform, secret_program(platform), monkeypatch)
-    secrets = [SECRET, CW_SECRET]
+    secrets = [SECRET, CW_SECRET, ARG_SECRET]
     stored = text_of([[r.inputs, r.outputs] for r in registered])
     assert MASK in stored, "the secret reached the resources, masked"
     if platform != "sim":  # sim keeps the whole env of a replica secret
@@ -142,6 +148,65 @@ def test_secret_env_appears_nowhere_in_plain_text(
         for definition in (r for r in registered if r.type == TASK_DEFINITION):
             containers = definition.inputs["containerDefinitions"]
             assert containers == MASK or not any(s in containers for s in secrets)
+
+
+SECRET_ARGUMENT_PROGRAM = """
+import json, sys
+import pulumi
+from components import ContainerWorkload, Workload, testing
+from components.spec.errors import InvalidArgumentError
+
+platform, component = sys.argv[1:]
+config = EKS_CONFIG if platform == "eks" else {}
+mocks = testing.use_mocks(platform, config, project="containers", stack="unit")
+
+def program():
+    args = ["--token", pulumi.Output.secret(ARG_SECRET)]
+    if component == "Workload":
+        Workload("api", {"image": "nginx:1.27", "port": 80, "args": args})
+    else:
+        container = {"name": "web", "image": "nginx:1.27", "args": args}
+        ContainerWorkload("api", {"containers": [container], "resources": {"cpu": 0.25, "memory": 512}})
+
+try:
+    mocks.run(program)
+except InvalidArgumentError as error:
+    print(json.dumps({"component": error.component, "field": error.field, "value": error.value,
+                      "allowed": error.allowed, "message": str(error)}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("platform", "component", "field"),
+    [
+        ("eks", "Workload", "args[1]"),
+        ("ecs", "Workload", "args[1]"),
+        ("ecs", "ContainerWorkload", "containers[0].args[1]"),
+    ],
+)
+def test_a_secret_argument_fails_the_update_on_the_cloud(
+    platform: str, component: str, field: str, tmp_path: Path
+) -> None:
+    """A Deployment's args and a task definition's command are readable in plain text by anyone who
+    may read the object: a secret there is refused; it belongs in `env` (a Secret / SSM).
+
+    Each case runs in its own interpreter: the refused Outputs leave resources half-registered in
+    the Pulumi runtime, which would fail the next mocks test of this process."""
+    script = f"EKS_CONFIG = {EKS_CONFIG!r}\nARG_SECRET = {ARG_SECRET!r}\n" + SECRET_ARGUMENT_PROGRAM
+    done = subprocess.run(
+        [sys.executable, "-c", script, platform, component],
+        cwd=tmp_path,  # eks writes its charts here
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.stdout.strip(), done.stderr[-3000:]
+    error = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (error["component"], error["field"], error["value"]) == (component, field, "[secret]")
+    assert ARG_SECRET not in done.stdout + done.stderr
+    assert "environment value" in error["allowed"] or "`env` value" in error["allowed"]
 
 
 def of_type(registered: list[testing.Registration], type_: str) -> dict[str, testing.Registration]:
@@ -293,21 +358,33 @@ def test_ecr_scans_every_pushed_image(platform: str, monkeypatch: pytest.MonkeyP
 
 # ---------------------------------------------------------------- sim: a real stack on real Docker
 
-SIM_SECRETS = {"TOKEN": "sim-s3cr3t-Otter5-plain", "API_KEY": "sim-s3cr3t-Heron3-plain"}
+SIM_SECRETS = {
+    "TOKEN": "sim-s3cr3t-Otter5-plain",
+    "API_KEY": "sim-s3cr3t-Heron3-plain",
+    "ARG": "sim-s3cr3t-Marten8-plain",  # given as an argument (the test app ignores its arguments)
+}
 SIM_PROGRAM = f"""
 import pulumi
 from components import ApplicationLoadBalancer, ContainerWorkload, Workload
 
 token = pulumi.Output.secret({SIM_SECRETS["TOKEN"]!r})
 key = pulumi.Output.secret({SIM_SECRETS["API_KEY"]!r})
+arg = pulumi.Output.secret({SIM_SECRETS["ARG"]!r})
 web = Workload("web", {{"image": "containers-test/app", "port": 8080, "public": True,
-                       "env": {{"TOKEN": token, "PLAIN": "visible"}}}})
+                       "env": {{"TOKEN": token, "PLAIN": "visible"}}, "args": ["--token", arg]}})
 worker = Workload("worker", {{"image": "containers-test/app", "port": 8080, "env": {{"TOKEN": token}}}})
+# writes where it may not: the log says whether the root filesystem took it, and who ran it
+PROBE = "touch /probe 2>/dev/null && echo root-writable || echo root-read-only; id -u; sleep 3600"
+Workload("locked", {{"image": "busybox:1.36", "args": ["sh", "-c", PROBE],
+                    "read_only_root_filesystem": True, "run_as_user": 10001}})
 edge = ApplicationLoadBalancer("edge")
 shop = ContainerWorkload("shop", {{
     "containers": [{{"name": "web", "image": "containers-test/app", "environment": {{"API_KEY": key}},
+                    "args": [arg],
                     "events": [{{"type": "application-load-balancer", "load_balancer": edge,
-                                "container_port": 8080, "priority": 1}}]}}],
+                                "container_port": 8080, "priority": 1}}]}},
+                   {{"name": "sidecar", "image": "busybox:1.36", "command": ["sh", "-c", PROBE],
+                    "read_only_root_filesystem": True, "run_as_user": 10002}}],
     "resources": {{"cpu": 0.25, "memory": 512}},
 }})
 pulumi.export("url", web.public_url)
@@ -358,6 +435,16 @@ def test_sim_keeps_secrets_publishes_only_public_ports_on_loopback_without_new_p
         bindings = [b for port in (container.ports or {}).values() for b in port or []]
         if bindings:
             published[(labels["containers.resource"], labels["containers.role"])] = bindings
+    hardened = {
+        c.labels.get("containers.container", c.labels["containers.resource"]): c
+        for c in containers
+        if c.labels["containers.resource"] == "locked" or c.labels.get("containers.container") == "sidecar"
+    }
+    assert set(hardened) == {"locked", "sidecar"}
+    for name, uid in (("locked", "10001"), ("sidecar", "10002")):
+        container = hardened[name]
+        assert container.attrs["HostConfig"]["ReadonlyRootfs"] is True
+        assert container.logs().decode().split() == ["root-read-only", uid]
     # the public workload's entry and the balancer (listener + the stats `up` reads health from)
     assert {resource for resource, _ in published} == {"web", "edge"}, published
     assert {b["HostIp"] for bindings in published.values() for b in bindings} == {"127.0.0.1"}

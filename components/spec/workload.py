@@ -15,6 +15,8 @@ import pulumi
 
 from components.spec.arg_reader import ArgReader, unknown_key_rule
 from components.spec.build_context import BuildContext, is_local_path, parse_build_context
+from components.spec.hardening import FIELDS as HARDENING_FIELDS
+from components.spec.hardening import Hardening, parse_hardening
 
 COMPONENT = "Workload"
 NAME_PATTERN = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -41,6 +43,7 @@ FIELDS = (
     "scaling",
     "domain",
     "cluster",
+    *HARDENING_FIELDS,
 )
 
 
@@ -84,6 +87,7 @@ class WorkloadSpec:
     resources: Resources | None
     scaling: Scaling | None
     domain: Domain | None
+    hardening: Hardening
 
     @property
     def secret_env_names(self) -> frozenset[str]:
@@ -147,6 +151,7 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
         resources=_parse_resources(fields, raw.get("resources")),
         scaling=_parse_scaling(fields, raw.get("scaling")),
         domain=domain,
+        hardening=parse_hardening(fields, "", raw),
     )
 
 

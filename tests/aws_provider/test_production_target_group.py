@@ -123,3 +123,10 @@ def test_an_unmoved_listener_is_no_change(elbv2: Elbv2) -> None:
 
 def test_every_input_is_compared() -> None:
     assert set(INPUTS) >= {"listener_arn", "target_group_arns", "region", "profile", "assume_roles"}
+
+
+def test_changed_inputs_are_a_change_without_reading_the_listener(elbv2: Elbv2) -> None:
+    """A replaced listener's ARN may be unknown during preview: nothing is read with it."""
+    olds = {**PROPS, "arn": BLUE}
+    news = {**PROPS, "listener_arn": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}  # Pulumi's unknown value
+    assert ProductionTargetGroupProvider().diff("id", olds, news).changes is True  # no call stubbed

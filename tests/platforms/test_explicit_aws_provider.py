@@ -5,7 +5,6 @@ explicit `aws.Provider` for another region or account must answer them all (issu
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -15,14 +14,6 @@ from pulumi.runtime.mocks import MockCallArgs
 
 from components import ApplicationLoadBalancer, Cluster, ContainerWorkload, Workload, testing
 from tests.support.ecs_mocks import ECS_CONFIG
-
-
-@pytest.fixture
-def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
-    monkeypatch.chdir(tmp_path)
-    return "./app"
 
 
 class Recording(testing.Mocks):
@@ -67,11 +58,11 @@ def eks_program(build: str) -> None:
     ("platform", "program"), [("ecs", ecs_program), ("eks", eks_program)], ids=["ecs", "eks"]
 )
 def test_every_aws_invoke_goes_through_the_explicit_provider(
-    build: str, platform: str, program: Callable[[str], None]
+    build_context: str, platform: str, program: Callable[[str], None]
 ) -> None:
     mocks = Recording()
     testing.use_mocks(platform, ECS_CONFIG if platform == "ecs" else {}, mocks=mocks)
-    registered = mocks.run(lambda: program(build))
+    registered = mocks.run(lambda: program(build_context))
     aws_calls = [(token, provider) for token, provider in mocks.calls if token.startswith("aws:")]
     tokens = {token for token, _ in aws_calls}
     assert {"aws:index/getRegion:getRegion", "aws:ecr/getAuthorizationToken:getAuthorizationToken"} <= tokens

@@ -57,6 +57,7 @@ from components.spec.container_workload.workload import (
     DEFAULT_NLB_HEALTH_CHECK_PROTOCOL,
     DEFAULT_USE_PRIVATE_SUBNETS_WITH_NAT,
 )
+from components.spec.hardening import DEFAULT_READ_ONLY_ROOT_FILESYSTEM
 from components.spec.load_balancers import DEFAULT_INTERNAL, HTTP_PORT, HTTPS_PORT
 from components.spec.platform import Platform
 from components.spec.workload import (
@@ -159,6 +160,8 @@ DEFAULTS: dict[tuple[str, str], object] = {
     ("ContainerWorkloadIamStatementArgs", "effect"): DEFAULT_IAM_EFFECT,
     ("ContainerWorkloadArgs", "enable_remote_sessions"): DEFAULT_ENABLE_REMOTE_SESSIONS,
     ("ContainerWorkloadArgs", "use_private_subnets_with_nat"): DEFAULT_USE_PRIVATE_SUBNETS_WITH_NAT,
+    ("ContainerWorkloadContainerArgs", "read_only_root_filesystem"): DEFAULT_READ_ONLY_ROOT_FILESYSTEM,
+    ("WorkloadArgs", "read_only_root_filesystem"): DEFAULT_READ_ONLY_ROOT_FILESYSTEM,
     ("WorkloadArgs", "public"): DEFAULT_PUBLIC,
     ("WorkloadArgs", "replicas"): DEFAULT_REPLICAS,
     ("WorkloadArgs", "sources"): ALL_FILES,

@@ -64,3 +64,14 @@ def _python_regex(pattern: str) -> bool:
     except re.error:
         return False
     return True
+
+
+def member_problems(service: str, operation: str, member: str, value: Any) -> list[str]:
+    """What botocore's model says is wrong with `value` as `operation`'s input `member` (its length
+    limits, enum and pattern); [] when it is valid."""
+    shape = operation_shape(service, operation).members[member]
+    problems: list[str] = []
+    if isinstance(value, str) and len(value) < shape.metadata.get("min", 0):
+        problems.append(f"{operation}.{member}: shorter than {shape.metadata['min']}")
+    _walk(value, shape, f"{operation}.{member}", problems)
+    return problems

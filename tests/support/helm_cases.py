@@ -129,6 +129,16 @@ def chart_cases(backend: str) -> dict[str, Case]:
         "digest": Case(
             {"name": "pinned", "image": f"registry.example.com:5000/team/app@{DIGEST}", "port": 9000}
         ),
+        # Both hardening options: an image that runs as any user and writes only to volumes.
+        "hardened": Case(
+            {
+                "name": "locked",
+                "image": f"registry.example.com/team/static@{DIGEST}",
+                "port": 8080,
+                "read_only_root_filesystem": True,
+                "run_as_user": 10001,
+            }
+        ),
     }
 
 

@@ -17,10 +17,12 @@ import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
 from components.platforms.aws.credentials import invoke_options
+from components.platforms.names import dns_label
 from components.spec.build_context import BuildContext
 
 # Keep the last images a rollback may need; older ones are expired by ECR itself.
 KEEP_IMAGES = 20
+ECR_NAME_MAX_LENGTH = 256
 
 
 def relative(path: Path) -> str:
@@ -42,6 +44,9 @@ def registry_image(
     child = pulumi.ResourceOptions(parent=parent)
     repository = aws.ecr.Repository(
         f"{name}-repository",
+        # ECR takes lowercase names only (botocore's RepositoryName pattern); the project and stack
+        # keep stacks of one account apart, as the auto-name's random suffix did.
+        name=dns_label(pulumi.get_project(), pulumi.get_stack(), name)[:ECR_NAME_MAX_LENGTH].rstrip("-"),
         image_scanning_configuration={"scan_on_push": True},
         image_tag_mutability="IMMUTABLE",
         force_delete=True,

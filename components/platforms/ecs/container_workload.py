@@ -6,6 +6,8 @@ The parts live in the package's other modules, one idea each: the task (`task`),
 autoscaling (`scaling`) and CodeDeploy blue/green (`blue_green`). This module wires them to the service.
 """
 
+import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,7 @@ from components.platforms.ecs.load_balancer_targets import LoadBalancing, attach
 from components.platforms.ecs.scaling import Scaling, create_scaling
 from components.platforms.ecs.service_network import ServiceNetwork, create_service_network
 from components.platforms.ecs.task import TaskResources, create_task
+from components.platforms.secret_args import ECS_RULE, refusing_secret
 from components.platforms.service_connect import service_connect_urls
 from components.render.ecs.service import (
     deployment_configuration,
@@ -32,7 +35,9 @@ from components.render.ecs.service import (
     service_connect_configuration,
 )
 from components.spec.container_workload.compute import Ec2Resources
-from components.spec.container_workload.workload import ContainerWorkloadSpec
+from components.spec.container_workload.containers import ContainerSpec
+from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec
+from components.spec.errors import InvalidArgumentError
 
 # Time a new task gets before load balancer health checks count, so a slow start is not a failure.
 HEALTH_CHECK_GRACE_SECONDS = 60
@@ -72,6 +77,7 @@ def deploy_container_workload(
     )
     ecs_cluster: aws.ecs.Cluster = capacity.ecs_cluster if capacity else cluster.resources["ecs_cluster"]
     access = create_task_role(parent, spec)
+    spec = _refusing_secret_args(spec)
     task = create_task(
         parent, spec, access.role, access.environment, capacity.instance_memory_mib if capacity else None
     )
@@ -278,4 +284,24 @@ def _service_connect(
             for entry in rendered.get("services", [])
         ]
         or None,
+    )
+
+
+def _refusing_secret_args(spec: ContainerWorkloadSpec) -> ContainerWorkloadSpec:
+    """`spec` whose Output args fail the update if secret (the task definition shows its command)."""
+
+    def refused(field: str) -> InvalidArgumentError:
+        return InvalidArgumentError(COMPONENT, spec.resource_name, field, "[secret]", ECS_RULE)
+
+    def checked(index: int, container: ContainerSpec) -> ContainerSpec:
+        args = tuple(
+            arg
+            if isinstance(arg, str)
+            else refusing_secret(arg, functools.partial(refused, f"containers[{index}].args[{position}]"))
+            for position, arg in enumerate(container.args)
+        )
+        return dataclasses.replace(container, args=args)
+
+    return dataclasses.replace(
+        spec, containers=tuple(checked(index, c) for index, c in enumerate(spec.containers))
     )

@@ -14,12 +14,14 @@ SecureString parameters read at start.
 resource, as `platforms.ecs.container_workload.ContainerWorkloadResources`).
 """
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
 from components.platforms.ecs.container_workload import deploy_container_workload
 from components.platforms.outputs import WorkloadOutputs
+from components.platforms.secret_args import ECS_RULE, refusing_secret
 from components.spec.arg_reader import ArgReader
 from components.spec.aws_names import check_aws_resource_name
 from components.spec.container_workload.compute import FargateResources, ScalingPolicySpec, ScalingSpec
@@ -51,6 +53,10 @@ if TYPE_CHECKING:
 
 MAX_VCPU = max(FARGATE_MEMORY_BY_VCPU)
 MAX_MEMORY = max(FARGATE_MEMORY_BY_VCPU[MAX_VCPU])
+
+
+def _secret_arg(spec: WorkloadSpec, index: int) -> InvalidArgumentError:
+    return InvalidArgumentError(COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", ECS_RULE)
 
 
 def validate_workload(spec: WorkloadSpec) -> None:
@@ -110,7 +116,10 @@ def container_workload_spec(
         image=spec.image_reference if spec.build is None else None,
         build=spec.build,
         command=(),
-        args=tuple(pulumi.Output.from_input(arg) if not isinstance(arg, str) else arg for arg in spec.args),
+        args=tuple(
+            arg if isinstance(arg, str) else refusing_secret(arg, functools.partial(_secret_arg, spec, index))
+            for index, arg in enumerate(spec.args)
+        ),
         environment={
             key: value if isinstance(value, str) else pulumi.Output.from_input(value)
             for key, value in spec.env.items()
@@ -129,6 +138,7 @@ def container_workload_spec(
         ),
         stop_timeout=DEFAULT_STOP_TIMEOUT_SECONDS,
         volume_mounts=(),
+        hardening=spec.hardening,
     )
     containers = (container,)
     scaling = (

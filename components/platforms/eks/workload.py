@@ -18,6 +18,7 @@ for pods but not for the Ingress's load balancer, so its URL would have to be re
 """
 
 import asyncio
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ import pulumi_kubernetes as k8s
 
 from components.platforms.aws.registry_image import registry_image
 from components.platforms.outputs import WorkloadOutputs
+from components.platforms.secret_args import refusing_secret
 from components.render.helm.chart import chart_values, internal_url, write_chart
 from components.spec.errors import InvalidArgumentError
 from components.spec.stack_config import StackConfig
@@ -130,18 +132,15 @@ def replicas_back_from_hpa(args: pulumi.ResourceTransformArgs) -> pulumi.Resourc
 
 def _plain_args(spec: WorkloadSpec) -> pulumi.Output[list[str]]:
     """The args resolved; a secret one is refused (the chart's Deployment keeps args in plain text)."""
-    args = [pulumi.Output.from_input(arg) for arg in spec.args]
 
-    async def check(resolved: list[str]) -> list[str]:
-        secret = await asyncio.gather(*(arg.is_secret() for arg in args))
-        for index, is_secret in enumerate(secret):
-            if is_secret:
-                raise InvalidArgumentError(
-                    COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
-                )
-        return resolved
+    def refused(index: int) -> InvalidArgumentError:
+        return InvalidArgumentError(
+            COMPONENT, spec.resource_name, f"args[{index}]", "[secret]", SECRET_ARGS_RULE
+        )
 
-    return pulumi.Output.all(*args).apply(check)
+    return pulumi.Output.all(
+        *(refusing_secret(arg, functools.partial(refused, index)) for index, arg in enumerate(spec.args))
+    )
 
 
 def _split_env(env: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[tuple[dict[str, str], dict[str, str]]]:

@@ -11,6 +11,7 @@ import pulumi
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
 from components.platforms.sim.container_workload import check_container_workload, deploy_container_workload
+from components.platforms.sim.hardening import hardening_props
 from components.platforms.sim.http_api_gateway import create_http_api
 from components.platforms.sim.labels import labels
 from components.platforms.sim.load_balancers import create_load_balancer
@@ -70,6 +71,7 @@ def deploy_workload(
                 "readiness": spec.readiness,
                 "nano_cpus": int(spec.resources.cpu * 1e9) if spec.resources and spec.resources.cpu else None,
                 "memory_mib": spec.resources.memory if spec.resources else None,
+                **hardening_props(spec.hardening),
                 "labels": {**labels(spec.name, "replica"), "containers.replica": str(index)},
                 "timeout_seconds": config.readiness_timeout_seconds,
                 # Readiness is probed from the host, or from a busybox on the network where the

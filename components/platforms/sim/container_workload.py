@@ -14,6 +14,7 @@ import pulumi
 from components.platforms.http_api_claims import check_http_api_events
 from components.platforms.names import dns_label, stack_label
 from components.platforms.service_connect import service_connect_environment, service_connect_urls
+from components.platforms.sim.hardening import hardening_props
 from components.platforms.sim.http_api_gateway import attach_to_http_apis, http_api_alias
 from components.platforms.sim.labels import labels
 from components.platforms.sim.load_balancers import attach_to_balancers, target_alias
@@ -181,4 +182,5 @@ def _container(container: ContainerSpec, image: LocalImage) -> dict[str, Any]:
             "retries": check.retries,
             "start_period_seconds": check.start_period_seconds,
         },
+        **hardening_props(container.hardening),
     }

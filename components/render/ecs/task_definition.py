@@ -132,6 +132,12 @@ def _container_definition(
                 "awslogs-stream-prefix": container.name,
             },
         }
+    # ECS has no allowPrivilegeEscalation or no-new-privileges flag: Fargate refuses `privileged`
+    # (never set here) and added capabilities other than SYS_PTRACE (none are added).
+    if container.hardening.read_only_root_filesystem:
+        definition["readonlyRootFilesystem"] = True
+    if container.hardening.run_as_user is not None:
+        definition["user"] = str(container.hardening.run_as_user)
     if container.volume_mounts:
         definition["mountPoints"] = [
             {"sourceVolume": m.volume_name, "containerPath": m.mount_path, "readOnly": False}

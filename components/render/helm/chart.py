@@ -14,10 +14,13 @@ Security context, decided per field for arbitrary public images (nginx, postgres
 - capabilities: drop ALL, then add back only what root entrypoints need to bind a low port, chown
   their data folders and switch to their user. Added capabilities are inert for an image that
   already runs as a non-root user, so those images end up with none.
-- runAsNonRoot and readOnlyRootFilesystem are NOT set: official images such as nginx and postgres
-  start as root, and most images write to /tmp, /var/cache or /var/run. A person can tighten both
-  through the chart's `securityContext` value.
-- automountServiceAccountToken false: a workload has no business calling the Kubernetes API.
+- runAsNonRoot and readOnlyRootFilesystem only when the workload asks (`run_as_user`,
+  `read_only_root_filesystem`): official images such as nginx and postgres start as root, and most
+  images write to /tmp, /var/cache or /var/run. With `run_as_user` no capability is added back.
+- a ServiceAccount of its own per workload (the identity IRSA or EKS Pod Identity would give AWS
+  permissions to), with automountServiceAccountToken false: a workload has no business calling the
+  Kubernetes API.
+- a NetworkPolicy admitting traffic only on the workload's port (none for a worker).
 """
 
 from collections.abc import Mapping, Sequence
@@ -26,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from components.spec.hardening import Hardening
 from components.spec.workload import Resources, WorkloadSpec
 
 # The Kubernetes version the eks Cluster creates and charts are checked against: one EKS offers in
@@ -117,6 +121,8 @@ spec:
         checksum/secret-env: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
       {{- end }}
     spec:
+      {{- /* Its own identity: what IRSA or EKS Pod Identity grants AWS permissions to. */}}
+      serviceAccountName: {{ include "workload.name" . }}
       automountServiceAccountToken: false
       {{- /* No NAME_SERVICE_HOST-style variables: the sim platform has none either. */}}
       enableServiceLinks: false
@@ -227,6 +233,36 @@ spec:
 {{- end }}
 """
 
+_SERVICE_ACCOUNT = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  {{- include "workload.metadata" . | nindent 2 }}
+automountServiceAccountToken: false
+"""
+
+# Ingress to the pods only on the workload's port (from anywhere: the ALB's ip targets and the other
+# workloads), none to a worker; egress stays open. Enforced where the cluster's network policy agent
+# runs (the VPC CNI's enableNetworkPolicy); inert, not harmful, where it does not.
+_NETWORK_POLICY = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  {{- include "workload.metadata" . | nindent 2 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "workload.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+  {{- if .Values.port }}
+  ingress:
+    - ports:
+        - port: http
+          protocol: TCP
+  {{- end }}
+"""
+
 _SECRET = """\
 {{- if .Values.secretEnv }}
 apiVersion: v1
@@ -284,6 +320,8 @@ _TEMPLATES = {
     "templates/_helpers.tpl": _HELPERS,
     "templates/deployment.yaml": _DEPLOYMENT,
     "templates/service.yaml": _SERVICE,
+    "templates/serviceaccount.yaml": _SERVICE_ACCOUNT,
+    "templates/networkpolicy.yaml": _NETWORK_POLICY,
     "templates/ingress.yaml": _INGRESS,
     "templates/secret.yaml": _SECRET,
     "templates/hpa.yaml": _HPA,
@@ -410,11 +448,7 @@ def _values(
         "secretEnv": secret_env,
         "resources": {"requests": dict(capacity), "limits": dict(capacity)},
         "podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "privileged": False,
-            "capabilities": {"drop": ["ALL"], "add": list(ROOT_ENTRYPOINT_CAPABILITIES)},
-        },
+        "securityContext": _security_context(spec.hardening),
         "ingress": {
             "enabled": spec.public,
             "host": domain.host if domain else "",
@@ -430,6 +464,23 @@ def _values(
         # A budget for a single pod would block node drains for good.
         "podDisruptionBudget": {"enabled": min_replicas > 1, "maxUnavailable": 1},
     }
+
+
+def _security_context(hardening: Hardening) -> dict[str, Any]:
+    """The container's securityContext: a fixed non-root user needs none of the capabilities a
+    root entrypoint uses to drop privileges, so it gets none added back."""
+    context: dict[str, Any] = {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": hardening.read_only_root_filesystem,
+    }
+    if hardening.run_as_user is None:
+        context["capabilities"] = {"drop": ["ALL"], "add": list(ROOT_ENTRYPOINT_CAPABILITIES)}
+    else:
+        context["capabilities"] = {"drop": ["ALL"]}
+        context["runAsNonRoot"] = True
+        context["runAsUser"] = hardening.run_as_user
+    return context
 
 
 def _values_header(spec: WorkloadSpec) -> str:

@@ -177,6 +177,11 @@ class ContainerWorkloadContainerArgs(TypedDict):
     """Seconds between SIGTERM and SIGKILL when the container stops, 2..120. Default: 2."""
     volume_mounts: NotRequired[list[ContainerEfsMountArgs]]
     """EFS file systems to mount. Default: none."""
+    read_only_root_filesystem: NotRequired[bool]
+    """Run with the image's filesystem read-only (writes fail outside volumes); not with
+    enable_remote_sessions. Default: false."""
+    run_as_user: NotRequired[int]
+    """Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER."""
 
 
 class ContainerWorkloadResourcesArgs(TypedDict, total=False):

@@ -20,6 +20,8 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
     parse_event,
 )
+from components.spec.hardening import FIELDS as HARDENING_FIELDS
+from components.spec.hardening import Hardening, parse_hardening
 
 CONTAINER_FIELDS = (
     "name",
@@ -36,6 +38,7 @@ CONTAINER_FIELDS = (
     "internal_health_check",
     "stop_timeout",
     "volume_mounts",
+    *HARDENING_FIELDS,
 )
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,49}$")
 NAME_RULE = "letters, digits, '-' and '_', starting with a letter, at most 50 characters"
@@ -150,6 +153,7 @@ class ContainerSpec:
     internal_health_check: InternalHealthCheckSpec | None
     stop_timeout: int
     volume_mounts: tuple[VolumeMountSpec, ...]
+    hardening: Hardening
 
     @property
     def secret_env_names(self) -> frozenset[str]:
@@ -208,6 +212,7 @@ def parse_container(reader: ArgReader, field: str, raw: Any, resource_name: str)
         volume_mounts=_parse_volume_mounts(
             reader, f"{field}.volume_mounts", value.get("volume_mounts"), name
         ),
+        hardening=parse_hardening(reader, f"{field}.", value),
     )
 
 

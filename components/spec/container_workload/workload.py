@@ -163,6 +163,11 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
         )
     targets = load_balanced_targets(containers)
 
+    remote_sessions = reader.boolean(
+        "enable_remote_sessions", raw.get("enable_remote_sessions", DEFAULT_ENABLE_REMOTE_SESSIONS)
+    )
+    if remote_sessions:
+        _check_writable_for_remote_sessions(reader, containers)
     cluster = raw.get("cluster")
     if cluster is not None:
         cluster = reader.reference("cluster", cluster, "a Cluster component object")
@@ -174,9 +179,7 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
         deployment=_parse_deployment(reader, raw.get("deployment"), targets),
         connect_to=parse_connect_to(reader, raw.get("connect_to")),
         iam_role_statements=parse_iam_role_statements(reader, raw.get("iam_role_statements")),
-        enable_remote_sessions=reader.boolean(
-            "enable_remote_sessions", raw.get("enable_remote_sessions", DEFAULT_ENABLE_REMOTE_SESSIONS)
-        ),
+        enable_remote_sessions=remote_sessions,
         use_private_subnets_with_nat=reader.boolean(
             "use_private_subnets_with_nat",
             raw.get("use_private_subnets_with_nat", DEFAULT_USE_PRIVATE_SUBNETS_WITH_NAT),
@@ -184,6 +187,18 @@ def parse_container_workload(resource_name: str, raw: Mapping[str, Any]) -> Cont
         cluster=cluster,
         load_balanced_targets=targets,
     )
+
+
+def _check_writable_for_remote_sessions(reader: ArgReader, containers: tuple[ContainerSpec, ...]) -> None:
+    """ECS Exec runs its SSM agent inside each container, writing to the root filesystem: on a
+    read-only one the agent crashes (aws/containers-roadmap#1359)."""
+    for index, container in enumerate(containers):
+        if container.hardening.read_only_root_filesystem:
+            raise reader.error(
+                f"containers[{index}].read_only_root_filesystem",
+                True,
+                "false while enable_remote_sessions is true (ECS Exec's agent writes to the root filesystem)",
+            )
 
 
 def _check_names(reader: ArgReader, containers: tuple[ContainerSpec, ...]) -> None:

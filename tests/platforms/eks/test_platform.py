@@ -564,9 +564,11 @@ def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
         "Deployment",
         "HorizontalPodAutoscaler",
         "Ingress",
+        "NetworkPolicy",
         "PodDisruptionBudget",
         "Secret",
         "Service",
+        "ServiceAccount",
     ]
     assert {obj["metadata"]["namespace"] for obj in objects} == {"containers-unit"}
     [ingress] = [obj for obj in objects if obj["kind"] == "Ingress"]

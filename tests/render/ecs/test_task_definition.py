@@ -352,6 +352,32 @@ def test_mount_points_and_remote_sessions() -> None:
     assert "linuxParameters" not in plain[0]
 
 
+def test_read_only_root_filesystem_and_user_only_when_asked() -> None:
+    def hardened(**fields: Any) -> ContainerWorkloadSpec:
+        container = {"name": "api", "image": "api:1", **fields}
+        return parse_container_workload(
+            "api", {"containers": [container], "resources": {"cpu": 0.25, "memory": 512}}
+        )
+
+    def payload(spec: ContainerWorkloadSpec) -> dict[str, Any]:
+        rendered = register_task_definition_input(
+            spec,
+            family="api",
+            execution_role_arn=arn("iam", "role/exec").replace(REGION, ""),
+            task_role_arn=arn("iam", "role/task").replace(REGION, ""),
+            images={"api": "api:1"},
+            log_groups={"api": "/api"},
+            region=REGION,
+        )
+        strict("ecs", "RegisterTaskDefinition", rendered)  # the keys and types ECS's API takes
+        return rendered["containerDefinitions"][0]
+
+    locked = payload(hardened(read_only_root_filesystem=True, run_as_user=10001))
+    assert (locked["readonlyRootFilesystem"], locked["user"]) == (True, "10001")
+    plain = payload(hardened())
+    assert "readonlyRootFilesystem" not in plain and "user" not in plain  # the image's own choice
+
+
 @pytest.mark.parametrize(
     ("resources", "expected"),
     [

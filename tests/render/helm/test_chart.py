@@ -103,7 +103,7 @@ def test_every_manifest_is_valid_kubernetes(rendered: Rendered, helm: str, versi
 
 def test_objects_rendered_match_the_spec(rendered: Rendered) -> None:
     spec = rendered.spec
-    expected = {"Deployment"}
+    expected = {"Deployment", "ServiceAccount", "NetworkPolicy"}
     if spec.port is not None:
         expected.add("Service")
     if spec.public:
@@ -245,8 +245,34 @@ def test_security_context(rendered: Rendered) -> None:
     assert context["capabilities"]["drop"] == ["ALL"]
     added = set(context["capabilities"].get("add", []))
     assert not added & {"NET_RAW", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE"}
-    # Deliberately not forced: public images such as nginx start as root.
-    assert "runAsNonRoot" not in context and "runAsNonRoot" not in pod["securityContext"]
+    hardening = rendered.spec.hardening
+    assert context["readOnlyRootFilesystem"] is hardening.read_only_root_filesystem
+    if hardening.run_as_user is None:
+        # Not forced: public images such as nginx start as root.
+        assert "runAsNonRoot" not in context and "runAsNonRoot" not in pod["securityContext"]
+    else:
+        assert (context["runAsNonRoot"], context["runAsUser"]) == (True, hardening.run_as_user)
+        assert added == set(), "a fixed non-root user needs no capability added back"
+
+
+def test_pods_admit_traffic_only_on_the_workload_port(rendered: Rendered) -> None:
+    policy = rendered.one("NetworkPolicy")["spec"]
+    pods = rendered.one("Deployment")["spec"]["template"]["metadata"]["labels"]
+    assert policy["podSelector"]["matchLabels"].items() <= pods.items()
+    assert policy["policyTypes"] == ["Ingress"], "egress stays open"
+    if rendered.spec.port is None:
+        assert "ingress" not in policy, "a worker admits nothing"
+    else:
+        [rule] = policy["ingress"]
+        assert rule == {"ports": [{"port": "http", "protocol": "TCP"}]}  # from anywhere, that port only
+        assert [p["name"] for p in rendered.container["ports"]] == ["http"]
+
+
+def test_each_workload_runs_as_its_own_service_account(rendered: Rendered) -> None:
+    pod = rendered.one("Deployment")["spec"]["template"]["spec"]
+    account = rendered.one("ServiceAccount")
+    assert pod["serviceAccountName"] == account["metadata"]["name"] == rendered.spec.name
+    assert account["automountServiceAccountToken"] is False
 
 
 # --- replicas, autoscaling, disruption budget -------------------------------------------------
@@ -348,6 +374,8 @@ def test_write_chart_is_deterministic(case_id: str, build_context: str, tmp_path
         "templates/_helpers.tpl",
         "templates/deployment.yaml",
         "templates/service.yaml",
+        "templates/serviceaccount.yaml",
+        "templates/networkpolicy.yaml",
         "templates/ingress.yaml",
         "templates/secret.yaml",
         "templates/hpa.yaml",
@@ -361,7 +389,8 @@ def test_values_are_never_evaluated_as_templates(helm: str, tmp_path: Path) -> N
     )
     values_file = tmp_path / "values.json"
     values_file.write_text(json.dumps(chart_values(spec, "nginx:1.27", {"A": "{{ .Release.Name }}"}, {})))
-    [deployment] = helm_template(helm, write_chart(spec, tmp_path), values_file)
+    objects = helm_template(helm, write_chart(spec, tmp_path), values_file)
+    [deployment] = [o for o in objects if o["kind"] == "Deployment"]
     [container] = deployment["spec"]["template"]["spec"]["containers"]
     assert container["env"] == [{"name": "A", "value": "{{ .Release.Name }}"}]
     assert container["args"] == ['{{ fail "x" }}']

@@ -42,17 +42,17 @@ CLAIMED = {
     "CKV_K8S_37": "no dangerous capabilities",
     "CKV_K8S_38": "no service account token",
     "CKV_K8S_39": "no SYS_ADMIN",
+    "CKV2_K8S_6": "a NetworkPolicy selects the pods",
 }
 # Deliberately unsatisfied for every workload (reasons in the README).
 UNSATISFIED = {
     "CKV_K8S_8": "liveness probe",
-    "CKV_K8S_22": "read-only root filesystem",
-    "CKV_K8S_23": "runAsNonRoot",
-    "CKV_K8S_25": "added capabilities",
-    "CKV_K8S_40": "high UID",
-    "CKV2_K8S_6": "NetworkPolicy",
 }
 # Unsatisfied only for some workloads: each depends on what the user asked for.
+READ_ONLY_ROOT = "CKV_K8S_22"  # passes only with read_only_root_filesystem
+NON_ROOT = "CKV_K8S_23"  # passes only with run_as_user
+NO_ADDED_CAPABILITIES = "CKV_K8S_25"  # passes only with run_as_user (nothing added back)
+HIGH_UID = "CKV_K8S_40"  # passes only with a run_as_user of 10000 or more (checkov's threshold)
 SECRETS_AS_ENV = "CKV_K8S_35"  # fails only with secret env values
 READINESS_PROBE = "CKV_K8S_9"  # fails only for a workload without a port
 FIXED_TAG = "CKV_K8S_14"  # fails only for an untagged or :latest image
@@ -118,6 +118,13 @@ def test_claimed_checks_pass_and_only_documented_ones_fail(
     spec = rendered.spec
     assert set(CLAIMED) <= outcome["PASSED"] - outcome["FAILED"]
     expected_failures = set(UNSATISFIED)
+    hardening = spec.hardening
+    if not hardening.read_only_root_filesystem:
+        expected_failures.add(READ_ONLY_ROOT)
+    if hardening.run_as_user is None:
+        expected_failures |= {NON_ROOT, NO_ADDED_CAPABILITIES}
+    if (hardening.run_as_user or 0) < 10000:
+        expected_failures.add(HIGH_UID)
     if rendered.case.secrets:
         expected_failures.add(SECRETS_AS_ENV)
     if spec.port is None:

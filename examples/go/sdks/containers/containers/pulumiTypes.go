@@ -817,6 +817,11 @@ type ContainerWorkloadContainerArgs struct {
 	Logging *ContainerLoggingArgs `pulumi:"logging"`
 	// Unique in the workload (ignoring case): letters, digits, '-' and '_', from a letter, at most 50.
 	Name string `pulumi:"name"`
+	// Run with the image's filesystem read-only (writes fail outside volumes); not with
+	//     enable_remote_sessions. Default: false.
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
+	// Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER.
+	RunAsUser *int `pulumi:"runAsUser"`
 	// Seconds between SIGTERM and SIGKILL when the container stops, 2..120. Default: 2.
 	StopTimeout *int `pulumi:"stopTimeout"`
 	// EFS file systems to mount. Default: none.
@@ -860,6 +865,11 @@ type ContainerWorkloadContainerArgsArgs struct {
 	Logging *ContainerLoggingArgsArgs `pulumi:"logging"`
 	// Unique in the workload (ignoring case): letters, digits, '-' and '_', from a letter, at most 50.
 	Name string `pulumi:"name"`
+	// Run with the image's filesystem read-only (writes fail outside volumes); not with
+	//     enable_remote_sessions. Default: false.
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
+	// Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER.
+	RunAsUser *int `pulumi:"runAsUser"`
 	// Seconds between SIGTERM and SIGKILL when the container stops, 2..120. Default: 2.
 	StopTimeout *int `pulumi:"stopTimeout"`
 	// EFS file systems to mount. Default: none.
@@ -979,6 +989,18 @@ func (o ContainerWorkloadContainerArgsOutput) Logging() ContainerLoggingArgsPtrO
 // Unique in the workload (ignoring case): letters, digits, '-' and '_', from a letter, at most 50.
 func (o ContainerWorkloadContainerArgsOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ContainerWorkloadContainerArgs) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Run with the image's filesystem read-only (writes fail outside volumes); not with
+//
+//	enable_remote_sessions. Default: false.
+func (o ContainerWorkloadContainerArgsOutput) ReadOnlyRootFilesystem() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ContainerWorkloadContainerArgs) *bool { return v.ReadOnlyRootFilesystem }).(pulumi.BoolPtrOutput)
+}
+
+// Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER.
+func (o ContainerWorkloadContainerArgsOutput) RunAsUser() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ContainerWorkloadContainerArgs) *int { return v.RunAsUser }).(pulumi.IntPtrOutput)
 }
 
 // Seconds between SIGTERM and SIGKILL when the container stops, 2..120. Default: 2.

@@ -57,12 +57,16 @@ type workloadArgs struct {
 	Port *int `pulumi:"port"`
 	// Reachable from outside through `public_url` (needs `port`). Default: false.
 	Public *bool `pulumi:"public"`
+	// Run with the image's filesystem read-only (writes fail outside volumes). Default: false.
+	ReadOnlyRootFilesystem *bool `pulumi:"readOnlyRootFilesystem"`
 	// HTTP path answering 2xx once the workload is ready, e.g. '/healthz' (needs `port`). Default: none.
 	Readiness *string `pulumi:"readiness"`
 	// How many containers run when there is no `scaling`, 1..1000. Default: 1.
 	Replicas *int `pulumi:"replicas"`
 	// CPU and memory per replica. Default: the defaults of its fields.
 	Resources *ResourcesArgs `pulumi:"resources"`
+	// Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER.
+	RunAsUser *int `pulumi:"runAsUser"`
 	// Autoscaling bounds and target instead of `replicas` (sim runs min_instances). Default: none.
 	Scaling *ScalingArgs `pulumi:"scaling"`
 	// Globs (relative to the image folder) whose files decide a rebuild. Default: ['**/*'].
@@ -87,12 +91,16 @@ type WorkloadArgs struct {
 	Port *int
 	// Reachable from outside through `public_url` (needs `port`). Default: false.
 	Public *bool
+	// Run with the image's filesystem read-only (writes fail outside volumes). Default: false.
+	ReadOnlyRootFilesystem *bool
 	// HTTP path answering 2xx once the workload is ready, e.g. '/healthz' (needs `port`). Default: none.
 	Readiness *string
 	// How many containers run when there is no `scaling`, 1..1000. Default: 1.
 	Replicas *int
 	// CPU and memory per replica. Default: the defaults of its fields.
 	Resources *ResourcesArgsArgs
+	// Run as this non-root user id (1..2147483647), not the image's USER. Default: the image's USER.
+	RunAsUser *int
 	// Autoscaling bounds and target instead of `replicas` (sim runs min_instances). Default: none.
 	Scaling *ScalingArgsArgs
 	// Globs (relative to the image folder) whose files decide a rebuild. Default: ['**/*'].
