@@ -5,7 +5,6 @@ import io
 import os
 import tarfile
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from typing import overload
 
@@ -20,6 +19,7 @@ STACK_LABEL = f"{LABEL_PREFIX}.stack"
 RESOURCE_LABEL = f"{LABEL_PREFIX}.resource"
 ROLE_LABEL = f"{LABEL_PREFIX}.role"
 SPEC_LABEL = f"{LABEL_PREFIX}.spec-hash"
+CHECKOUT_LABEL = f"{LABEL_PREFIX}.checkout"
 
 # Every container sim starts: setuid binaries and file capabilities cannot raise a process's
 # privileges (what Kubernetes' allowPrivilegeEscalation: false does on eks).
@@ -63,7 +63,8 @@ def remove_container(client: docker.DockerClient, container_id: str, stop_timeou
 
 
 def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, str]) -> None:
-    """Remove every container carrying all of `labels`: leftovers of an interrupted create."""
+    """Remove every container carrying all of `labels`: only for short-lived helpers (probers), since
+    the containers of a live resource and of its replacement carry the same labels."""
     selector = [f"{key}={value}" for key, value in labels.items()]
     for container in client.containers.list(all=True, filters={"label": selector}):
         remove_container(client, container.id, stop_timeout=2)
@@ -113,16 +114,6 @@ def copy_file_into(container: Container, directory: str, name: str, content: str
 def container_ip(container: Container, network: str) -> str:
     container.reload()
     return container.attrs["NetworkSettings"]["Networks"][network]["IPAddress"]
-
-
-@contextlib.contextmanager
-def removed_on_failure(client: docker.DockerClient, container: Container) -> Iterator[None]:
-    """A create that fails must not leave its container behind: Pulumi will not know about it."""
-    try:
-        yield
-    except BaseException:
-        remove_container(client, container.id, stop_timeout=1)
-        raise
 
 
 @overload

@@ -5,15 +5,16 @@ from typing import Any
 
 import docker.errors
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
 from sim_provider.docker_ops import SimError, connect, ensure_image, find_image
+from sim_provider.engine import EngineBoundProvider
 
 # Inputs whose change means another image: a new tag, then the old one is removed.
 IDENTITY = ("reference", "context", "dockerfile", "repository", "content_hash", "labels")
 
 
-class ImageProvider(ResourceProvider):
+class ImageProvider(EngineBoundProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         if props.get("reference"):

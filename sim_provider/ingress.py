@@ -11,7 +11,10 @@ import secrets
 import socket
 from typing import Any
 
+import docker
+import docker.errors
 import pulumi
+from docker.models.containers import Container
 from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
@@ -21,10 +24,9 @@ from sim_provider.docker_ops import (
     connect,
     copy_file_into,
     find_container,
-    remove_labelled_containers,
-    removed_on_failure,
     whole_number,
 )
+from sim_provider.pending_create import PendingCreate, pending_create
 from sim_provider.readiness import Probe, http_probe, wait_until_ready
 
 LISTEN_PORT = 8080
@@ -65,12 +67,17 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
     )
 
 
-def pick_host_port(labels: dict[str, str]) -> int:
-    """A port derived from the stack and workload, so the URL survives `destroy` and `up`;
-    any free port when that one is taken."""
+def preferred_port(labels: dict[str, str]) -> int:
+    """The port derived from the stack and workload (two workloads may derive the same one)."""
     digest = hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).digest()
-    preferred = PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
-    for port in (preferred, 0):
+    return PREFERRED_PORTS.start + int.from_bytes(digest[:4]) % len(PREFERRED_PORTS)
+
+
+def pick_host_port(labels: dict[str, str], taken: frozenset[int] = frozenset()) -> int:
+    """A port derived from the stack and workload, so the URL survives `destroy` and `up`;
+    any free port when that one is taken (or in `taken`: lost to a create running in parallel)."""
+    preferred = preferred_port(labels)
+    for port in ([] if preferred in taken else [preferred]) + [0]:
         with socket.socket() as probe:
             # As a server would: connections of a previous run lingering in TIME_WAIT do not count.
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -106,33 +113,12 @@ class IngressProvider(ContainerProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
-        remove_labelled_containers(client, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
-        host_port = pick_host_port(props["labels"])
-        container = client.containers.create(
-            props["image_ref"],
-            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-            name=name,
-            labels=props["labels"],
-            network=props["network"],
-            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
-            restart_policy={"Name": "unless-stopped"},
-            security_opt=SECURITY_OPT,
-            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
-            stop_signal="SIGUSR1",
-            detach=True,
-        )
-        url = f"http://127.0.0.1:{host_port}"
-        with removed_on_failure(client, container):
-            config = haproxy_config(
-                props["alias"],
-                whole_number(props["port"]),
-                props.get("readiness"),
-                whole_number(props["slots"]),
-            )
-            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
-            container.start()
+        with pending_create(client, props) as create:
+            container, host_port = _start_on_a_free_port(client, props, create)
             _wait_forwarding(container, props, host_port)
+            create.commit([(container, name)], f"the public entry of {props['alias']!r}")
+        url = f"http://127.0.0.1:{host_port}"
         outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
         return CreateResult(container.id, outputs)
 
@@ -149,9 +135,46 @@ class IngressProvider(ContainerProvider):
         # New replicas behind it are an update, not a replacement: `update` checks traffic reaches them.
         changed = self.replaced(olds, news)
         new_backends = olds.get("backends") != news.get("backends")
-        return DiffResult(
-            changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=False
+        # The URL's port can be held by one container at a time: the old entry goes first, so the
+        # URL stays the same (a brief outage of the public URL; replicas are unaffected).
+        return DiffResult(changes=bool(changed) or new_backends, replaces=changed, delete_before_replace=True)
+
+
+def _start_on_a_free_port(
+    client: docker.DockerClient, props: dict[str, Any], create: PendingCreate
+) -> tuple[Container, int]:
+    """HAProxy started on its port. A free port may be taken between the check and the start by
+    a create running in parallel (two workloads whose derived ports collide): then another."""
+    taken: frozenset[int] = frozenset()
+    config = haproxy_config(
+        props["alias"], whole_number(props["port"]), props.get("readiness"), whole_number(props["slots"])
+    )
+    while True:
+        host_port = pick_host_port(props["labels"], taken)
+        created = client.containers.create(
+            props["image_ref"],
+            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+            name=create.name(),
+            labels=props["labels"],
+            network=props["network"],
+            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
+            restart_policy={"Name": "unless-stopped"},
+            security_opt=SECURITY_OPT,
+            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
+            stop_signal="SIGUSR1",
+            detach=True,
         )
+        container = create.track(created.id)
+        copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+        try:
+            container.start()
+        except docker.errors.APIError as error:
+            if "port is already allocated" not in str(error) or len(taken) >= 3:
+                raise
+            create.discard(container)
+            taken |= {host_port}
+            continue
+        return container, host_port
 
 
 def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> None:

@@ -32,11 +32,11 @@ from sim_provider.docker_ops import (
     connect,
     copy_file_into,
     find_container,
-    remove_labelled_containers,
-    removed_on_failure,
     whole_number,
 )
+from sim_provider.engine import EngineBoundProvider, ensure_engine_running
 from sim_provider.ingress import pick_host_port
+from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, tcp_probe, wait_until_ready
 
 CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"
@@ -90,10 +90,10 @@ def proxy_config(mode: str, listeners: list[int], no_route: str, fragments: list
 class BalancerProxyProvider(ContainerProvider):
     IDENTITY = BALANCER_IDENTITY
     STOP_TIMEOUT = 2
+    HOLDS_HOST_PORTS = True  # the listeners' URLs stay the same
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
-        remove_labelled_containers(client, props["labels"])
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
         listeners = [whole_number(port) or 0 for port in props["listeners"]]
         host_ports = {
@@ -102,33 +102,32 @@ class BalancerProxyProvider(ContainerProvider):
         stats_port = pick_host_port({**props["labels"], "listener": "stats"})
         ports: dict[str, Any] = {f"{port}/tcp": ("127.0.0.1", host_ports[str(port)]) for port in listeners}
         ports[f"{STATS_PORT}/tcp"] = ("127.0.0.1", stats_port)
-        container = client.containers.create(
-            props["image_ref"],
-            command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-            name=name,
-            labels=props["labels"],
-            network=props["network"],
-            ports=ports,
-            restart_policy={"Name": "unless-stopped"},
-            security_opt=SECURITY_OPT,
-            stop_signal="SIGUSR1",  # HAProxy's graceful stop
-            detach=True,
-        )
-        with removed_on_failure(client, container):
-            copy_file_into(
-                container,
-                CONFIG_DIR,
-                CONFIG_NAME,
-                proxy_config(props["mode"], listeners, props["no_route"], []),
+        what = f"The proxy of load balancer {props['balancer']!r}"
+        with pending_create(client, props) as create:
+            created = client.containers.create(
+                props["image_ref"],
+                command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+                name=create.name(),
+                labels=props["labels"],
+                network=props["network"],
+                ports=ports,
+                restart_policy={"Name": "unless-stopped"},
+                security_opt=SECURITY_OPT,
+                stop_signal="SIGUSR1",  # HAProxy's graceful stop
+                detach=True,
             )
+            container = create.track(created.id)
+            config = proxy_config(props["mode"], listeners, props["no_route"], [])
+            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             container.start()
             for port in listeners:
                 wait_until_ready(
                     container,
                     tcp_probe("127.0.0.1", host_ports[str(port)]),
                     props["timeout_seconds"],
-                    f"The proxy of load balancer {props['balancer']!r}",
+                    what,
                 )
+            create.commit([(container, name)], what)
         urls = {port: f"http://127.0.0.1:{host_port}" for port, host_port in host_ports.items()}
         outputs = {
             **props,
@@ -154,7 +153,7 @@ class BalancerProxy(pulumi.dynamic.Resource):
         super().__init__(BalancerProxyProvider(), name, {**props, **outputs}, opts)
 
 
-class ProxyRoutesProvider(pulumi.dynamic.ResourceProvider):
+class ProxyRoutesProvider(EngineBoundProvider):
     """One workload's rules and target groups on one balancer."""
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -254,6 +253,7 @@ def _wait_healthy(props: dict[str, Any], own: list[str], others: list[str]) -> N
     workload's change took it away meanwhile."""
     deadline = time.monotonic() + props["timeout_seconds"]
     while True:
+        ensure_engine_running(f"the rules of {props['owner']!r} on {props['balancer']!r}")
         states = _stats(props)
         if all("UP" in states.get(backend, set()) for backend in own) and all(
             "UP" in states[backend] for backend in others if backend in states

@@ -9,6 +9,7 @@ import requests
 from docker.models.containers import Container
 
 from sim_provider.docker_ops import SimError, last_exit_code, last_log_lines
+from sim_provider.engine import ensure_engine_running
 
 POLL_SECONDS = 0.05
 # Without a port there is nothing to probe: a container still running after this long counts as up.
@@ -55,6 +56,7 @@ def wait_until_ready(
     deadline = time.monotonic() + timeout_seconds
     successes = 0
     while True:
+        ensure_engine_running(what)  # nobody waits for the answer any more
         container.reload()
         # The restart policy brings a crashed process back: a restart before readiness is a crash.
         if container.status in ("exited", "dead", "restarting") or container.attrs.get("RestartCount"):

@@ -12,16 +12,8 @@ from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
-from sim_provider.docker_ops import (
-    ROLE_LABEL,
-    SECURITY_OPT,
-    SPEC_LABEL,
-    connect,
-    container_ip,
-    remove_labelled_containers,
-    removed_on_failure,
-    whole_number,
-)
+from sim_provider.docker_ops import ROLE_LABEL, SECURITY_OPT, SPEC_LABEL, connect, container_ip, whole_number
+from sim_provider.pending_create import pending_create
 from sim_provider.prober import (
     host_reaches_containers,
     network_http_probe,
@@ -63,41 +55,39 @@ class ReplicaProvider(ContainerProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], SPEC_LABEL: spec_hash(props)}
-        remove_labelled_containers(client, labels)
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
         memory = whole_number(props.get("memory_mib"))
         api = client.api
-        created = api.create_container(
-            image=props["image_ref"],
-            command=props.get("command") or None,
-            name=name,
-            environment=props.get("env") or {},
-            user=props.get("user"),
-            labels=labels,
-            detach=True,
-            host_config=api.create_host_config(
-                # An init process as PID 1 forwards SIGTERM, so images that never installed a
-                # handler still stop at once instead of after Docker's 10 s grace period.
-                init=True,
-                security_opt=SECURITY_OPT,
-                read_only=bool(props.get("read_only_root_filesystem")),
-                restart_policy={"Name": "unless-stopped"},
-                nano_cpus=whole_number(props.get("nano_cpus")),
-                mem_limit=f"{memory}m" if memory else None,
-            ),
-            networking_config=api.create_networking_config(
-                {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
-            ),
-        )
-        container = client.containers.get(created["Id"])
-        with removed_on_failure(client, container):
+        with pending_create(client, props) as create:
+            container = create.track(
+                api.create_container(
+                    image=props["image_ref"],
+                    command=props.get("command") or None,
+                    name=create.name(),
+                    environment=props.get("env") or {},
+                    user=props.get("user"),
+                    labels=labels,
+                    detach=True,
+                    host_config=api.create_host_config(
+                        # An init process as PID 1 forwards SIGTERM, so images that never installed a
+                        # handler still stop at once instead of after Docker's 10 s grace period.
+                        init=True,
+                        security_opt=SECURITY_OPT,
+                        read_only=bool(props.get("read_only_root_filesystem")),
+                        restart_policy={"Name": "unless-stopped"},
+                        nano_cpus=whole_number(props.get("nano_cpus")),
+                        mem_limit=f"{memory}m" if memory else None,
+                    ),
+                    networking_config=api.create_networking_config(
+                        {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
+                    ),
+                )["Id"]
+            )
             container.start()
             ip = container_ip(container, props["network"])
+            what = f"Replica {name} of workload {props['alias']!r}"
             wait = functools.partial(
-                wait_until_ready,
-                container,
-                timeout_seconds=props["timeout_seconds"],
-                what=f"Replica {name} of workload {props['alias']!r}",
+                wait_until_ready, container, timeout_seconds=props["timeout_seconds"], what=what
             )
             if _probe_from_network(client, props):
                 prober_labels = {**labels, ROLE_LABEL: "prober"}
@@ -105,6 +95,7 @@ class ReplicaProvider(ContainerProvider):
                     wait(probe=_network_probe(props, prober, ip))
             else:
                 wait(probe=_host_probe(props, ip))
+            create.commit([(container, name)], what)
         return CreateResult(container.id, {**props, "container_name": name, "running": True})
 
 

@@ -14,12 +14,10 @@ A non-essential container may exit and is not restarted. A container stopped by 
 stays stopped: refresh notices it and the next `up` replaces the instance.
 """
 
-import contextlib
 import hashlib
 import json
 import secrets
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import docker
@@ -37,9 +35,10 @@ from sim_provider.docker_ops import (
     find_container,
     last_log_lines,
     remove_container,
-    remove_labelled_containers,
     whole_number,
 )
+from sim_provider.engine import ensure_engine_running
+from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, SETTLE_SECONDS
 
 CONTAINER_LABEL = "containers.container"
@@ -103,28 +102,27 @@ class TaskProvider(ContainerProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
         labels = {**props["labels"], "containers.spec-hash": spec_hash(props)}
-        remove_labelled_containers(client, labels)
         prefix = f"{props['name_prefix']}-{secrets.token_hex(3)}"
-        made: list[Container] = []
-        with _removed_on_failure(client, made):
-            infra = self._create_infra(client, props, labels, prefix)
-            made.append(infra)
+        with pending_create(client, props) as create:
+            infra = create.track(self._create_infra(client, props, labels, create.name(INFRA)))
             infra.start()
-            names: dict[str, str] = {}
+            names = {INFRA: f"{prefix}-{INFRA}"}
             started: dict[str, Container] = {}
             for spec in start_order(props["containers"]):
                 for dependency in spec.get("depends_on") or []:
                     _wait_for(started[dependency["container_name"]], dependency, props, spec["name"])
-                container = _create_member(client, props, labels, prefix, infra, spec)
-                made.append(container)
+                member = _create_member(client, props, labels, create.name(spec["name"]), infra, spec)
+                started[spec["name"]] = container = create.track(member)
                 container.start()
-                started[spec["name"]] = container
-                names[spec["name"]] = container.name
+                names[spec["name"]] = f"{prefix}-{spec['name']}"
             _wait_running(props, started)
             ip = container_ip(infra, props["network"])
+            renames = [(infra, names[INFRA])] + [(c, names[member]) for member, c in started.items()]
+            create.commit(renames, f"an instance of {props['workload']!r}")
+        infra_name = names.pop(INFRA)
         outputs = {
             **props,
-            "infra_name": infra.name,
+            "infra_name": infra_name,
             "container_names": names,
             "ip": ip,
             "running": True,
@@ -135,13 +133,13 @@ class TaskProvider(ContainerProvider):
 
     @staticmethod
     def _create_infra(
-        client: docker.DockerClient, props: dict[str, Any], labels: dict[str, str], prefix: str
-    ) -> Container:
+        client: docker.DockerClient, props: dict[str, Any], labels: dict[str, str], name: str
+    ) -> str:
         api = client.api
         created = api.create_container(
             image=props["infra_image"],
             command=["sleep", "2147483647"],
-            name=f"{prefix}-{INFRA}",
+            name=name,
             labels={**labels, CONTAINER_LABEL: INFRA},
             detach=True,
             host_config=api.create_host_config(
@@ -151,7 +149,7 @@ class TaskProvider(ContainerProvider):
                 {props["network"]: api.create_endpoint_config(aliases=list(props.get("aliases") or []))}
             ),
         )
-        return client.containers.get(created["Id"])
+        return created["Id"]
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         client = connect()
@@ -204,16 +202,16 @@ def _create_member(
     client: docker.DockerClient,
     props: dict[str, Any],
     labels: dict[str, str],
-    prefix: str,
+    name: str,
     infra: Container,
     spec: dict[str, Any],
-) -> Container:
+) -> str:
     api = client.api
     created = api.create_container(
         image=spec["image_ref"],
         entrypoint=list(spec["command"]) or None,
         command=list(spec["args"]) or None,
-        name=f"{prefix}-{spec['name']}",
+        name=name,
         environment=(props.get("environment") or {}).get(spec["name"]) or {},
         user=spec.get("user"),
         labels={**labels, CONTAINER_LABEL: spec["name"]},
@@ -229,7 +227,7 @@ def _create_member(
             restart_policy={"Name": "unless-stopped"} if spec.get("essential", True) else None,
         ),
     )
-    return client.containers.get(created["Id"])
+    return created["Id"]
 
 
 def _wait_for(
@@ -240,6 +238,7 @@ def _wait_for(
     deadline = time.monotonic() + props["timeout_seconds"]
     what = f"Container {condition['container_name']!r}, which {dependent!r} depends on ({wanted}),"
     while True:
+        ensure_engine_running(what)
         dependency.reload()
         state = dependency.attrs["State"]
         exited = dependency.status in ("exited", "dead")
@@ -266,6 +265,7 @@ def _wait_running(props: dict[str, Any], started: dict[str, Container]) -> None:
     deadline = time.monotonic() + props["timeout_seconds"]
     up_since: float | None = None
     while True:
+        ensure_engine_running(f"an instance of {props['workload']!r}")
         ready = True
         for container in essential:
             container.reload()
@@ -292,17 +292,6 @@ def _wait_running(props: dict[str, Any], started: dict[str, Container]) -> None:
 
 def _failure(container: Container, what: str) -> SimError:
     return SimError(f"{what}. Its last log lines:\n{last_log_lines(container)}")
-
-
-@contextlib.contextmanager
-def _removed_on_failure(client: docker.DockerClient, made: list[Container]) -> Iterator[None]:
-    """A create that fails must leave nothing behind: Pulumi will not know about it."""
-    try:
-        yield
-    except BaseException:
-        for container in reversed(made):
-            remove_container(client, container.id, stop_timeout=1)
-        raise
 
 
 class Task(pulumi.dynamic.Resource):

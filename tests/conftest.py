@@ -75,36 +75,49 @@ class SimProject:
 
 
 def _new_project(
-    parent: Path, config: dict[str, str] | None, source: Path | None, as_is: bool = False
+    parent: Path,
+    config: dict[str, str] | None,
+    source: Path | None,
+    as_is: bool = False,
+    name: str | None = None,
+    backend: Path | None = None,
 ) -> SimProject:
-    """A copy of `source` (or an empty folder) under a unique project name, stack `test` on sim;
-    `as_is`: the example's own `Pulumi.yaml` (renamed only) and its stack `sim` (`Pulumi.sim.yaml`)."""
-    name = f"t{uuid.uuid4().hex[:8]}"
-    path = parent / name
+    """A copy of `source` (or an empty folder), stack `test` on sim; `as_is`: the example's own
+    `Pulumi.yaml` (renamed only) and its stack `sim` (`Pulumi.sim.yaml`). `name` (default: unique) is
+    the Pulumi project's; `backend` a state folder of its own (default: the session's), as a second
+    checkout of one project would have."""
+    name = name or f"t{uuid.uuid4().hex[:8]}"
+    path = parent / uuid.uuid4().hex[:8] / name
     if source is not None:
         shutil.copytree(source, path)
-    path.mkdir(exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True)
     project_file = path / "Pulumi.yaml"
     if as_is:
         project_file.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", project_file.read_text()))
     else:
         project_file.write_text(f"name: {name}\nruntime: python\n")
+    env_vars = {}
+    if backend is not None:
+        backend.mkdir(parents=True, exist_ok=True)
+        env_vars["PULUMI_BACKEND_URL"] = f"file://{backend}"
     stack = auto.create_or_select_stack(
         stack_name="sim" if as_is else "test",
         work_dir=str(path),
-        opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase"),
+        opts=auto.LocalWorkspaceOptions(secrets_provider="passphrase", env_vars=env_vars),
     )
     for key, value in ({} if as_is else {"containers:platform": "sim", **(config or {})}).items():
         stack.set_config(key, auto.ConfigValue(value))
     return SimProject(path, stack)
 
 
-def _destroy(project: SimProject, docker_client: Any) -> None:
-    release_stale_locks(project.stack)  # a test may have killed an update on purpose
-    project.stack.destroy()
-    project.stack.workspace.remove_stack(project.stack.name)
-    leftovers = labelled(docker_client, project.stack_label)
-    assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+def _destroy(projects: list[SimProject], docker_client: Any) -> None:
+    for project in projects:
+        release_stale_locks(project.stack)  # a test may have killed an update on purpose
+        project.stack.destroy()
+        project.stack.workspace.remove_stack(project.stack.name)
+    for project in projects:  # once all are gone: two checkouts of one stack share its label
+        leftovers = labelled(docker_client, project.stack_label)
+        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
 
 
 @pytest.fixture
@@ -114,17 +127,21 @@ def sim_project(docker_client: Any, tmp_path: Path) -> Iterator[Callable[..., Si
     created: list[SimProject] = []
 
     def make(
-        body: str = "", config: dict[str, str] | None = None, source: Path | None = None, as_is: bool = False
+        body: str = "",
+        config: dict[str, str] | None = None,
+        source: Path | None = None,
+        as_is: bool = False,
+        name: str | None = None,
+        backend: Path | None = None,
     ) -> SimProject:
-        project = _new_project(tmp_path, config, source, as_is)
+        project = _new_project(tmp_path, config, source, as_is, name, backend)
         if body:
             project.set_program(body)
         created.append(project)
         return project
 
     yield make
-    for project in created:
-        _destroy(project, docker_client)
+    _destroy(created, docker_client)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +150,7 @@ def module_sim_project(docker_client: Any, tmp_path_factory: pytest.TempPathFact
     writes its program and runs `up`. Destroyed and removed after the module's last test."""
     project = _new_project(tmp_path_factory.mktemp("module"), None, None)
     yield project
-    _destroy(project, docker_client)
+    _destroy([project], docker_client)
 
 
 @pytest.fixture

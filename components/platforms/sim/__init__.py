@@ -4,6 +4,7 @@ Everything it creates in Docker is labelled with its stack and resource, so test
 find it, and an interrupted update's leftovers can be recognized and cleaned up.
 """
 
+import os
 from typing import Any
 
 import pulumi
@@ -34,6 +35,14 @@ __all__ = [
 ]
 
 
+def checkout() -> str:
+    """Where this stack's program and state live: two checkouts of one project and stack (every
+    clone is `containers`/`sim`) are two stacks to Pulumi, and must not share Docker resources."""
+    where = os.path.realpath(os.getcwd())
+    backend = os.environ.get("PULUMI_BACKEND_URL")
+    return f"{where} (state: {backend})" if backend else where
+
+
 def create_cluster(
     parent: pulumi.Resource, spec: ClusterSpec, default: bool, config: StackConfig
 ) -> ClusterOutputs:
@@ -43,6 +52,7 @@ def create_cluster(
         {
             "name": dns_label(stack_label(), spec.resource_name),
             "labels": labels(spec.resource_name, "network"),
+            "checkout": checkout(),
         },
         pulumi.ResourceOptions(parent=parent),
     )
@@ -61,6 +71,7 @@ def deploy_workload(
             f"{spec.resource_name}-replica-{index}",
             {
                 "name_prefix": dns_label(stack_label(), spec.name, str(index)),
+                "pending_name": dns_label(stack_label(), f"{spec.resource_name}-replica-{index}-pending"),
                 "network": network.name,
                 "alias": spec.name,
                 "image_ref": image.image_ref,
@@ -126,6 +137,7 @@ def _ingress(
         f"{spec.resource_name}-ingress",
         {
             "name_prefix": dns_label(stack_label(), spec.name, "ingress"),
+            "pending_name": dns_label(stack_label(), spec.resource_name, "ingress", "pending"),
             "network": network.name,
             "alias": spec.name,
             "port": spec.port,

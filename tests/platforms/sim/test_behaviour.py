@@ -11,6 +11,7 @@ import requests
 from pulumi import automation as auto
 
 from tests.support.docker_state import labelled
+from tests.support.processes import descendants, still_running
 
 pytestmark = pytest.mark.sim
 APP = "containers-test/app"  # scripts/offline_images.py: busybox httpd with /healthz, /cgi-bin/*
@@ -250,8 +251,15 @@ def test_interrupted_up_converges_on_the_next_one(sim_project, docker_client) ->
     while not containers_of(docker_client, project, "web"):
         assert time.monotonic() < deadline, "the replica never appeared"
         time.sleep(0.1)
-    os.killpg(update.pid, signal.SIGKILL)  # the engine and its provider processes, mid-create
+    engine_processes = descendants(update.pid)
+    assert any("pulumi.dynamic" in command for command in engine_processes.values())
+    # As a closed terminal or the OOM killer would: the engine's group gets SIGKILL, mid-create. Pulumi
+    # runs each plugin in a group of its own, so the language host and the provider outlive it...
+    os.killpg(update.pid, signal.SIGKILL)
     update.wait()
+    # ...until they notice, and the create in flight leaves nothing a state does not know.
+    assert still_running(engine_processes, within_seconds=15) == {}
+    assert containers_of(docker_client, project, "web") == []
 
     # The user's next `make up`: the same driver, which releases the dead update's lock.
     converge = subprocess.run(

@@ -1,0 +1,48 @@
+"""The processes of one `pulumi up` (engine, language host, providers), read from /proc: a killed
+update must leave none of them running."""
+
+import time
+from pathlib import Path
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """pid -> command line of every process started (transitively) by `pid`."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile
+        # Fields after the command (which may hold spaces) in parentheses: state, then the parent.
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: dict[int, str] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found[child] = commands[child]
+                frontier.append(child)
+    return found
+
+
+def still_running(processes: dict[int, str], within_seconds: float) -> dict[int, str]:
+    """Those of `processes` still alive (and not zombies) after waiting up to `within_seconds`."""
+    deadline = time.monotonic() + within_seconds
+    while True:
+        alive = {pid: command for pid, command in processes.items() if _alive(pid)}
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

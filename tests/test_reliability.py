@@ -1,0 +1,149 @@
+"""Reliability on sim, on real Docker with the real engine: a change or a fault never leaves the user
+worse off (issue 11's findings, each with the test that failed before its fix)."""
+
+import itertools
+import uuid
+
+import pytest
+import requests
+from pulumi import automation as auto
+
+from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
+from sim_provider.ingress import preferred_port
+from tests.support.traffic import continuous_traffic
+
+pytestmark = pytest.mark.sim
+
+WEB = """
+web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True,
+                       "readiness": "/healthz", "env": {"VERSION": "%s"%s}})
+pulumi.export("url", web.public_url)
+"""
+
+
+def replicas(docker_client, project) -> list:
+    selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=replica"]}
+    return docker_client.containers.list(all=True, filters=selector)
+
+
+def test_replacing_a_replica_drops_no_request(sim_project, docker_client) -> None:
+    """Finding 1: the new replica's leftover cleanup removed the live one (155-240 failed requests)."""
+    project = sim_project(WEB % ("one", ""))
+    project.up()
+    url = project.outputs()["url"]
+    [before] = replicas(docker_client, project)
+    project.set_program(WEB % ("two", ""))
+    with continuous_traffic(url + "/healthz") as traffic:
+        project.up()
+    [after] = replicas(docker_client, project)
+    assert after.id != before.id
+    assert "VERSION=two" in requests.get(url + "/environment", timeout=5).text
+    assert traffic.sent > 20
+    assert traffic.failed == [], f"{len(traffic.failed)} of {traffic.sent} requests failed"
+
+
+def test_a_replacement_that_never_gets_ready_leaves_the_old_replica_serving(
+    sim_project, docker_client
+) -> None:
+    """Finding 1: a failed replacement left zero replicas, and the next `up` said "unchanged"."""
+    project = sim_project(WEB % ("one", ""), config={"containers:readinessTimeoutSeconds": "3"})
+    project.up()
+    url = project.outputs()["url"]
+    [before] = replicas(docker_client, project)
+    project.set_program(WEB % ("two", ', "NEVER_READY": "1"'))
+    with pytest.raises(auto.CommandError) as caught:
+        project.up()
+    assert "was not ready after 3s" in str(caught.value)
+    assert [c.id for c in replicas(docker_client, project)] == [before.id], "the old replica stays alone"
+    assert "VERSION=one" in requests.get(url + "/environment", timeout=5).text
+    project.set_program(WEB % ("three", ""))
+    project.up()
+    assert "VERSION=three" in requests.get(url + "/environment", timeout=5).text
+    assert len(replicas(docker_client, project)) == 1
+
+
+@pytest.mark.xfail(
+    reason="finding 7, not fixed yet: a replica joins the network alias before it is ready, and "
+    "HAProxy 2.6 (no `init-state down`) sends it a request or two before its first check fails",
+    strict=False,
+)
+def test_a_replica_that_never_gets_ready_receives_no_request(sim_project) -> None:
+    project = sim_project(WEB % ("one", ""), config={"containers:readinessTimeoutSeconds": "3"})
+    project.up()
+    url = project.outputs()["url"]
+    project.set_program(WEB % ("two", ', "NEVER_READY": "1"'))
+    with continuous_traffic(url + "/healthz") as traffic, pytest.raises(auto.CommandError):
+        project.up()
+    assert traffic.failed == [], f"{len(traffic.failed)} of {traffic.sent} requests failed"
+
+
+def test_two_checkouts_of_one_stack_never_touch_each_other(sim_project, tmp_path) -> None:
+    """Finding 2: two clones (same project, same stack, each its own state) removed each other's
+    containers and shared one network. The second is refused clearly; the first keeps serving."""
+    program = WEB % ("first", "")
+    first = sim_project(program, name="twin", backend=tmp_path / "state-1")
+    second = sim_project(WEB % ("second", ""), name="twin", backend=tmp_path / "state-2")
+    first.up()
+    url = first.outputs()["url"]
+    with pytest.raises(auto.CommandError) as caught:
+        second.up()
+    message = str(caught.value)
+    assert "already exists and is not this stack's" in message
+    assert f"another checkout of the same project and stack runs it ({first.path}" in message
+    assert "VERSION=first" in requests.get(url + "/environment", timeout=5).text
+    first.stack.destroy()  # the first's destroy works, and then the second may run
+    second.up()
+    assert "VERSION=second" in requests.get(second.outputs()["url"] + "/environment", timeout=5).text
+
+
+def test_one_name_in_two_clusters_gives_two_workloads(sim_project) -> None:
+    """Finding 3: the two ingresses removed each other and both URLs served one of them."""
+    project = sim_project("""
+        from components import Cluster
+        urls = {}
+        for cluster in ("blue", "green"):
+            web = Workload(f"web-{cluster}", {"name": "web", "image": "hashicorp/http-echo", "port": 5678,
+                                              "public": True, "args": [f"-text={cluster}"],
+                                              "cluster": Cluster(cluster)})
+            pulumi.export(cluster, web.public_url)
+    """)
+    project.up()
+    outputs = project.outputs()
+    assert outputs["blue"] != outputs["green"]
+    assert requests.get(outputs["blue"], timeout=5).text == "blue\n"
+    assert requests.get(outputs["green"], timeout=5).text == "green\n"
+
+
+def test_two_public_workloads_whose_ports_collide_deploy_in_parallel(sim_project) -> None:
+    """Finding 8: both creates found the derived port free, and the second failed with a raw 500."""
+    project_name = f"race{uuid.uuid4().hex[:6]}"
+    first, second = _names_deriving_one_port(project_name)
+    project = sim_project(
+        f"""
+        for name in ({first!r}, {second!r}):
+            web = Workload(name, {{"image": "hashicorp/http-echo", "port": 5678, "public": True,
+                                   "args": [f"-text={{name}}"]}})
+            pulumi.export(name, web.public_url)
+        """,
+        name=project_name,
+    )
+    project.up()
+    outputs = project.outputs()
+    assert requests.get(outputs[first], timeout=5).text == f"{first}\n"
+    assert requests.get(outputs[second], timeout=5).text == f"{second}\n"
+
+
+def _names_deriving_one_port(project_name: str) -> tuple[str, str]:
+    seen: dict[int, str] = {}
+    for index in itertools.count():
+        name = f"w{index}"
+        port = preferred_port(labels_of(project_name, name, "ingress"))
+        if port in seen:
+            return seen[port], name
+        seen[port] = name
+    raise AssertionError("unreachable")
+
+
+def labels_of(project_name: str, resource: str, role: str) -> dict[str, str]:
+    """The labels `components.platforms.sim.labels` gives, for a stack `test` of `project_name`."""
+    return {STACK_LABEL: f"{project_name}/test", RESOURCE_LABEL: resource, ROLE_LABEL: role}
