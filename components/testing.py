@@ -81,6 +81,8 @@ GLOBAL_SERVICES = ("iam", "cloudfront", "route53")
 """AWS services whose ARNs name no region."""
 
 DYNAMIC = "pulumi-python:dynamic:Resource"
+SIM = "pulumi-python:dynamic/sim:"
+"""The type of each sim resource is this and its kind (`sim_provider/resource_type.py`)."""
 INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
 # sim's public entries take a port in this range, derived from their labels (sim_provider/ingress.py).
 SIM_PORTS = range(20000, 30000)
@@ -144,7 +146,8 @@ class Mocks(pulumi.runtime.Mocks):
       balancer host name when the chart's values enable one.
     - docker-build images: a `ref` pinned by digest; sim's dynamic resources: image refs and ids,
       container names, and the public entry's `http://127.0.0.1:PORT`.
-    - Calls: region, caller identity, partition, availability zones, ECR token, instance types.
+    - Calls: region, caller identity, partition, availability zones, ECR token, instance types, and
+      ECR images (`ecr_images`; an absent one fails, as the data source does).
     """
 
     def __init__(self, region: str = REGION, account: str = ACCOUNT) -> None:
@@ -154,6 +157,8 @@ class Mocks(pulumi.runtime.Mocks):
         """Set by `use_mocks`; where resources inside remote components are registered."""
         self.provider_regions: dict[str, str] = {}
         """Explicit `aws.Provider`s' regions by their ids: invokes through one answer its region."""
+        self.ecr_images: dict[tuple[str, str], str] = {}
+        """Digests of the images ECR holds, by (repository name, tag); `getImage` fails for others."""
 
     # ------------------------------------------------------------------ resources
 
@@ -215,25 +220,25 @@ class Mocks(pulumi.runtime.Mocks):
             case "pulumi-python:dynamic:Resource" if "target_group_arns" in inputs:
                 # aws_provider.production_target_group before any deployment: the first (blue) group.
                 return {"arn": inputs["target_group_arns"][0]}
-            case "pulumi-python:dynamic:Resource":
-                return self._sim(args)
+            case sim_type if sim_type.startswith(SIM):
+                return self._sim(args, sim_type.removeprefix(SIM))
         return {}
 
-    def _sim(self, args: MockResourceArgs) -> dict[str, Any]:
-        """sim's dynamic resources, told apart by their inputs (sim_provider/)."""
+    def _sim(self, args: MockResourceArgs, kind: str) -> dict[str, Any]:
+        """sim's dynamic resources (sim_provider/), by kind."""
         inputs, name = args.inputs, args.name
-        if "reference" in inputs or "content_hash" in inputs:  # LocalImage
+        if kind == "LocalImage":
             ref = inputs.get("reference") or f"{inputs['repository']}:{inputs['content_hash']}"
             return {"image_ref": ref, "image_id": f"sha256:{_short_hash(name, length=64)}"}
-        if "name_prefix" in inputs:  # Replica or Ingress
+        if "name_prefix" in inputs:  # a container: Replica, Ingress, Task, BalancerProxy
             made: dict[str, Any] = {
                 "container_name": f"{inputs['name_prefix']}-{_short_hash(name, length=6)}",
                 "running": True,
             }
-            if "slots" in inputs:  # Ingress: the public entry
+            if kind == "Ingress":  # the public entry
                 port = _sim_port(name)
                 made |= {"host_port": port, "url": f"http://127.0.0.1:{port}"}
-            if "listeners" in inputs:  # BalancerProxy: a port per listener
+            if kind == "BalancerProxy":  # a port per listener
                 ports = {str(int(p)): _sim_port(name, str(int(p))) for p in inputs["listeners"]}
                 made |= {"host_ports": ports, "urls": {k: f"http://127.0.0.1:{p}" for k, p in ports.items()}}
             return made
@@ -305,7 +310,13 @@ class Mocks(pulumi.runtime.Mocks):
     # ------------------------------------------------------------------ calls
 
     def call(self, args: MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        if args.token == "aws:ecr/getImage:getImage" and self._absent_image(args):
+            # A failed invoke, as the engine reports the data source's error to the program.
+            return {}, [("imageTag", f"no matching ECR Image found: {args.args['imageTag']}")]
         return self.answer(args), []
+
+    def _absent_image(self, args: MockCallArgs) -> bool:
+        return (args.args["repositoryName"], args.args["imageTag"]) not in self.ecr_images
 
     def _region_of(self, provider: str | None) -> str:
         """The region of the provider a call went through ('urn::id'), else the stack's."""
@@ -335,6 +346,9 @@ class Mocks(pulumi.runtime.Mocks):
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
                 registry = f"https://{account}.dkr.ecr.{region}.amazonaws.com"
                 return {"userName": "AWS", "password": "token", "proxyEndpoint": registry}
+            case "aws:ecr/getImage:getImage":
+                key = (args.args["repositoryName"], args.args["imageTag"])
+                return {"imageDigest": self.ecr_images[key], "imageTag": key[1]}
         return {}
 
     # ------------------------------------------------------------------ what the program did

@@ -9,6 +9,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
 from sim_provider.docker_ops import SimError, connect, ensure_image, find_image
 from sim_provider.engine import EngineBoundProvider
+from sim_provider.resource_type import SimResource
 
 # Inputs whose change means another image: a new tag, then the old one is removed.
 IDENTITY = ("reference", "context", "dockerfile", "repository", "content_hash", "labels")
@@ -56,7 +57,7 @@ def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
     return image
 
 
-class LocalImage(pulumi.dynamic.Resource):
+class LocalImage(SimResource):
     """An image present in the local Docker engine; `image_ref` is what containers run."""
 
     image_ref: pulumi.Output[str]

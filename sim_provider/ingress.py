@@ -1,8 +1,13 @@
 """The public entry of a workload on sim: an HAProxy container bound to 127.0.0.1.
 
-It plays the part an ALB or an Ingress plays in the cloud: one stable URL, spread across every
-replica (found through the network alias by Docker's DNS, so replicas come and go without touching
-it), with the workload's readiness path as its health check.
+It plays the part an ALB or an Ingress plays in the cloud: one stable URL, spread across the
+workload's replicas, with the workload's readiness path as its health check. It forwards to the
+replicas it is given (`backends`, the names of replicas that finished their create, so were ready),
+never to the network alias, which a replica joins before it is ready. A change of replicas (a
+replacement, scaling) is an update: HAProxy (in master-worker mode) reloads its configuration; new
+connections go to the new replicas, and the old workers finish the connections they hold, while the
+replicas on their way out still run (Pulumi removes them after this update), as an ALB drains
+deregistered targets.
 """
 
 import hashlib
@@ -28,21 +33,22 @@ from sim_provider.docker_ops import (
 )
 from sim_provider.pending_create import PendingCreate, pending_create
 from sim_provider.readiness import Probe, http_probe, wait_until_ready
+from sim_provider.resource_type import SimResource
 
 LISTEN_PORT = 8080
 PREFERRED_PORTS = range(20000, 40000)
 CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"  # /tmp exists in every base image HAProxy ships on
-IDENTITY = ("network", "alias", "port", "readiness", "image_ref", "slots", "labels", "name_prefix")
+IDENTITY = ("network", "alias", "port", "readiness", "image_ref", "labels", "name_prefix")
 
 
-def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> str:
+def haproxy_config(port: int, readiness: str | None, backends: list[str]) -> str:
     check = f"    option httpchk GET {readiness}\n    http-check expect rstatus ^2\n" if readiness else ""
     return (
         "global\n"
         "    log stdout format raw local0\n"
         "resolvers docker\n"
         "    nameserver dns 127.0.0.11:53\n"  # Docker's embedded DNS on user-defined networks
-        # Local DNS answers in microseconds: resolve often, so new replicas count at once.
+        # Local DNS answers in microseconds: resolve often, so a restarted replica's address counts at once.
         "    timeout resolve 100ms\n"
         "    timeout retry 100ms\n"
         "    hold valid 1s\n"
@@ -55,15 +61,17 @@ def haproxy_config(alias: str, port: int, readiness: str | None, slots: int) -> 
         "    option redispatch 1\n"
         "    timeout client 10m\n"
         "    timeout server 10m\n"
-        "    default-server init-addr none resolvers docker check inter 1s fastinter 100ms downinter 100ms "
+        # Each replica's address from the system resolver at start (Docker's DNS, so it is known
+        # from the first connection on), then kept fresh by the resolvers section.
+        "    default-server init-addr last,libc,none resolvers docker check inter 1s fastinter 100ms "
+        "downinter 100ms "
         "fall 2 rise 1\n"
         "frontend public\n"
         f"    bind :{LISTEN_PORT}\n"
         "    default_backend replicas\n"
         "backend replicas\n"
         "    balance roundrobin\n"
-        f"{check}"
-        f"    server-template replica 1-{slots} {alias}:{port}\n"
+        f"{check}" + "".join(f"    server {backend} {backend}:{port}\n" for backend in backends)
     )
 
 
@@ -127,12 +135,19 @@ class IngressProvider(ContainerProvider):
         container = find_container(connect(), id_)
         if container is None:
             raise SimError(f"The public entry of {news['alias']!r} is gone: run `pulumi refresh`, then `up`.")
+        if olds.get("backends") != news.get("backends"):
+            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, _config(news))
+            container.kill(signal="SIGUSR2")  # the master reloads; old workers finish their connections
         _wait_forwarding(container, news, whole_number(olds["host_port"]))
         kept = {key: olds[key] for key in ("container_name", "host_port", "url")}
         return UpdateResult({**news, **kept, "running": True})
 
+    def replaced(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+        # An entry made by a version before reloads (it had `slots`) runs without master-worker mode.
+        return super().replaced(olds, news) + (["slots"] if "slots" in olds else [])
+
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # New replicas behind it are an update, not a replacement: `update` checks traffic reaches them.
+        # New replicas behind it (replaced, or more, or fewer) are an update, not a replacement.
         changed = self.replaced(olds, news)
         new_backends = olds.get("backends") != news.get("backends")
         # The URL's port can be held by one container at a time: the old entry goes first, so the
@@ -146,14 +161,12 @@ def _start_on_a_free_port(
     """HAProxy started on its port. A free port may be taken between the check and the start by
     a create running in parallel (two workloads whose derived ports collide): then another."""
     taken: frozenset[int] = frozenset()
-    config = haproxy_config(
-        props["alias"], whole_number(props["port"]), props.get("readiness"), whole_number(props["slots"])
-    )
+    config = _config(props)
     while True:
         host_port = pick_host_port(props["labels"], taken)
         created = client.containers.create(
             props["image_ref"],
-            command=["haproxy", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+            command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
             name=create.name(),
             labels=props["labels"],
             network=props["network"],
@@ -177,6 +190,10 @@ def _start_on_a_free_port(
         return container, host_port
 
 
+def _config(props: dict[str, Any]) -> str:
+    return haproxy_config(whole_number(props["port"]), props.get("readiness"), list(props["backends"]))
+
+
 def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> None:
     url = f"http://127.0.0.1:{host_port}"
     probe = http_probe(url + props["readiness"]) if props.get("readiness") else forwarding_probe(host_port)
@@ -190,7 +207,7 @@ def _wait_forwarding(container: Any, props: dict[str, Any], host_port: int) -> N
     )
 
 
-class Ingress(pulumi.dynamic.Resource):
+class Ingress(SimResource):
     url: pulumi.Output[str]
     host_port: pulumi.Output[int]
 

@@ -9,6 +9,7 @@ from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
 from sim_provider.docker_ops import CHECKOUT_LABEL, SimError, connect
 from sim_provider.engine import EngineBoundProvider
+from sim_provider.resource_type import SimResource
 
 # A checkout moved elsewhere keeps its network: where it lives decides only who may create it.
 IDENTITY = ("name", "labels")
@@ -54,7 +55,7 @@ class NetworkProvider(EngineBoundProvider):
             connect().networks.get(id_).remove()
 
 
-class DockerNetwork(pulumi.dynamic.Resource):
+class DockerNetwork(SimResource):
     name: pulumi.Output[str]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:

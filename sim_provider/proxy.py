@@ -38,6 +38,7 @@ from sim_provider.engine import EngineBoundProvider, ensure_engine_running
 from sim_provider.ingress import pick_host_port
 from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, tcp_probe, wait_until_ready
+from sim_provider.resource_type import SimResource
 
 CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"
 ROUTES_NAME = "routes.json"  # beside the config: every workload's fragment, by workload
@@ -140,7 +141,7 @@ class BalancerProxyProvider(ContainerProvider):
         return CreateResult(container.id, outputs)
 
 
-class BalancerProxy(pulumi.dynamic.Resource):
+class BalancerProxy(SimResource):
     """The HAProxy container of one load balancer."""
 
     container_name: pulumi.Output[str]
@@ -283,7 +284,7 @@ def _server_states(csv: str) -> dict[str, set[str]]:
     return states
 
 
-class ProxyRoutes(pulumi.dynamic.Resource):
+class ProxyRoutes(SimResource):
     """One workload's listener rules and target groups on one balancer's proxy."""
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:

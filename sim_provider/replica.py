@@ -21,6 +21,7 @@ from sim_provider.prober import (
     network_tcp_probe,
 )
 from sim_provider.readiness import Probe, http_probe, running_probe, tcp_probe, wait_until_ready
+from sim_provider.resource_type import SimResource
 
 # Inputs that shape the container; any change replaces it (the new one is ready before the old goes).
 IDENTITY = (
@@ -122,7 +123,7 @@ def _network_probe(props: dict[str, Any], prober: Container, ip: str) -> Probe:
     return network_http_probe(prober, ip, port, path) if path else network_tcp_probe(prober, ip, port)
 
 
-class Replica(pulumi.dynamic.Resource):
+class Replica(SimResource):
     container_name: pulumi.Output[str]
     running: pulumi.Output[bool]
 

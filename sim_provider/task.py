@@ -40,6 +40,7 @@ from sim_provider.docker_ops import (
 from sim_provider.engine import ensure_engine_running
 from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, SETTLE_SECONDS
+from sim_provider.resource_type import SimResource
 
 CONTAINER_LABEL = "containers.container"
 INFRA = "infra"  # the CONTAINER_LABEL value of the container that holds the namespace
@@ -294,7 +295,7 @@ def _failure(container: Container, what: str) -> SimError:
     return SimError(f"{what}. Its last log lines:\n{last_log_lines(container)}")
 
 
-class Task(pulumi.dynamic.Resource):
+class Task(SimResource):
     """One instance of a ContainerWorkload: its containers sharing one network namespace."""
 
     infra_name: pulumi.Output[str]

@@ -2,6 +2,7 @@
 worse off (issue 11's findings, each with the test that failed before its fix)."""
 
 import itertools
+import subprocess
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from pulumi import automation as auto
 
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.ingress import preferred_port
+from tests.support import ROOT
 from tests.support.traffic import continuous_traffic
 
 pytestmark = pytest.mark.sim
@@ -62,12 +64,10 @@ def test_a_replacement_that_never_gets_ready_leaves_the_old_replica_serving(
     assert len(replicas(docker_client, project)) == 1
 
 
-@pytest.mark.xfail(
-    reason="finding 7, not fixed yet: a replica joins the network alias before it is ready, and "
-    "HAProxy 2.6 (no `init-state down`) sends it a request or two before its first check fails",
-    strict=False,
-)
-def test_a_replica_that_never_gets_ready_receives_no_request(sim_project) -> None:
+def test_a_replica_that_never_gets_ready_receives_no_public_request(sim_project) -> None:
+    """Finding 7, the public URL: the entry found replicas through the network alias, which a replica
+    joins before it is ready, and sent it a request or two before its first check failed. It now
+    forwards only to replicas whose create finished."""
     project = sim_project(WEB % ("one", ""), config={"containers:readinessTimeoutSeconds": "3"})
     project.up()
     url = project.outputs()["url"]
@@ -147,3 +147,70 @@ def _names_deriving_one_port(project_name: str) -> tuple[str, str]:
 def labels_of(project_name: str, resource: str, role: str) -> dict[str, str]:
     """The labels `components.platforms.sim.labels` gives, for a stack `test` of `project_name`."""
     return {STACK_LABEL: f"{project_name}/test", RESOURCE_LABEL: resource, ROLE_LABEL: role}
+
+
+REPLICATED = """
+web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True,
+                       "readiness": "/healthz", "replicas": %d})
+pulumi.export("url", web.public_url)
+"""
+
+
+def ingresses(docker_client, project) -> list:
+    selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=ingress"]}
+    return docker_client.containers.list(all=True, filters=selector)
+
+
+def test_scaling_from_four_to_five_replicas_keeps_the_public_entry(sim_project, docker_client) -> None:
+    """Finding 12: a fifth replica replaced the ingress (its slots were part of its identity), and
+    the URL was down meanwhile."""
+    project = sim_project(REPLICATED % 4)
+    project.up()
+    url = project.outputs()["url"]
+    [entry] = ingresses(docker_client, project)
+    project.set_program(REPLICATED % 5)
+    with continuous_traffic(url + "/healthz") as traffic:
+        result = project.up()
+    changes = result.summary.resource_changes or {}
+    assert (changes.get("create"), changes.get("update"), set(changes)) == (
+        1,
+        1,
+        {"same", "create", "update"},
+    )
+    assert [c.id for c in ingresses(docker_client, project)] == [entry.id]
+    assert len(replicas(docker_client, project)) == 5
+    assert traffic.failed == [], f"{len(traffic.failed)} of {traffic.sent} requests failed"
+
+
+# The last version whose sim resources all had the type `pulumi-python:dynamic:Resource`.
+FORMER_VERSION = "9cdcbc256d9022b09ec931a9cd887348f1da4cd5"
+
+
+def test_a_stack_deployed_by_the_former_version_upgrades_in_place(sim_project, tmp_path) -> None:
+    """Finding 12 (each kind its own type name) without breaking deployed stacks: the new types alias
+    the former one, so no resource is deleted and created again; the same URL serves, and the new
+    version destroys what the former one made (its providers' import paths are kept)."""
+    former = tmp_path / "former"
+    former.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", FORMER_VERSION, "components", "sim_provider"],
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(former)], input=archive.stdout, check=True)
+    project = sim_project(WEB % ("one", ""))
+    workspace = project.stack.workspace
+    workspace.env_vars["PYTHONPATH"] = str(former)  # the program and its providers: the former code
+    project.up()
+    url = project.outputs()["url"]
+    types = {resource["type"] for resource in project.stack.export_stack().deployment["resources"]}
+    assert "pulumi-python:dynamic:Resource" in types
+
+    del workspace.env_vars["PYTHONPATH"]
+    result = project.up()
+    changes = result.summary.resource_changes or {}
+    assert "create" not in changes and "delete" not in changes, changes
+    assert project.outputs()["url"] == url
+    assert "VERSION=one" in requests.get(url + "/environment", timeout=5).text
+    types = {resource["type"] for resource in project.stack.export_stack().deployment["resources"]}
+    assert "pulumi-python:dynamic:Resource" not in types

@@ -24,8 +24,10 @@ class AwsRegistration(Registration):
     """Names of the resources it was told to wait for."""
 
 
-def _mocks(config: dict[str, str] | None) -> testing.Mocks:
-    return testing.use_mocks("ecs", {**ECS_CONFIG, **(config or {})}, project="containers", stack="unit")
+def _mocks(config: dict[str, str] | None, ecr_images: dict[tuple[str, str], str] | None) -> testing.Mocks:
+    mocks = testing.use_mocks("ecs", {**ECS_CONFIG, **(config or {})}, project="containers", stack="unit")
+    mocks.ecr_images = dict(ecr_images or {})
+    return mocks
 
 
 def lambda_function(name: str) -> aws.lambda_.Function:
@@ -50,8 +52,13 @@ def ec2_network(cluster_name: str = "app") -> dict[str, Any]:
     }
 
 
-def run_ecs(program: Callable[[], Any], config: dict[str, str] | None = None) -> dict[str, AwsRegistration]:
-    """Run `program` on the ecs platform under `components.testing.Mocks`; every resource by name."""
+def run_ecs(
+    program: Callable[[], Any],
+    config: dict[str, str] | None = None,
+    ecr_images: dict[tuple[str, str], str] | None = None,
+) -> dict[str, AwsRegistration]:
+    """Run `program` on the ecs platform under `components.testing.Mocks`, with `ecr_images` already
+    in ECR (digests by repository name and tag); every resource by name."""
     return {
         name: AwsRegistration(
             type=r.type,
@@ -63,7 +70,7 @@ def run_ecs(program: Callable[[], Any], config: dict[str, str] | None = None) ->
             ignore_changes=r.ignore_changes,
             depends_on=r.dependencies,
         )
-        for name, r in by_name(_mocks(config).run(program)).items()
+        for name, r in by_name(_mocks(config, ecr_images).run(program)).items()
     }
 
 
@@ -108,7 +115,7 @@ def registered_before_error(
     program: Callable[[], Any], config: dict[str, str] | None = None
 ) -> tuple[BaseException, list[str]]:
     """Run a program that must fail; return its error and the names of what it registered first."""
-    mocks = _mocks(config)
+    mocks = _mocks(config, None)
     try:
         mocks.run(program)
     except Exception as error:

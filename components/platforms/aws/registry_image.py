@@ -6,6 +6,11 @@ docker-build must see no change when the files have not changed, wherever the pr
 diff compares the context and Dockerfile locations as strings, so they are given relative to the
 program's directory (the project folder Pulumi runs it in), never as absolute paths that differ
 between two checkouts or CI runners.
+
+That is not enough: docker-build hashes the whole context folder, so a file outside `sources` that
+differs between checkouts, or `sources` reverted to a version pushed before, makes it push a tag ECR
+already holds. So the tag is looked up in the repository first; when it is there, the image ECR
+holds is run (by its digest) and nothing is built or pushed.
 """
 
 import json
@@ -42,11 +47,13 @@ def registry_image(
         assert reference is not None  # the spec gives a reference or a build
         return pulumi.Output.from_input(reference)
     child = pulumi.ResourceOptions(parent=parent)
+    # ECR takes lowercase names only (botocore's RepositoryName pattern); the project and stack keep
+    # stacks of one account apart, as the auto-name's random suffix did.
+    label = dns_label(pulumi.get_project(), pulumi.get_stack(), name)
+    repository_name = label[:ECR_NAME_MAX_LENGTH].rstrip("-")
     repository = aws.ecr.Repository(
         f"{name}-repository",
-        # ECR takes lowercase names only (botocore's RepositoryName pattern); the project and stack
-        # keep stacks of one account apart, as the auto-name's random suffix did.
-        name=dns_label(pulumi.get_project(), pulumi.get_stack(), name)[:ECR_NAME_MAX_LENGTH].rstrip("-"),
+        name=repository_name,
         image_scanning_configuration={"scan_on_push": True},
         image_tag_mutability="IMMUTABLE",
         force_delete=True,
@@ -73,6 +80,11 @@ def registry_image(
         ),
         opts=child,
     )
+    digest = pushed_digest(parent, repository_name, build.tag)
+    if digest is not None:
+        # The reference docker-build gives a pushed image: the same string, so nothing that runs it
+        # changes when the push is skipped.
+        return repository.repository_url.apply(lambda url: f"{url}:{build.tag}@{digest}")
     credentials = aws.ecr.get_authorization_token_output(
         registry_id=repository.registry_id, opts=invoke_options(parent)
     )
@@ -93,3 +105,19 @@ def registry_image(
         opts=child,
     )
     return image.ref
+
+
+def pushed_digest(parent: pulumi.Resource, repository_name: str, tag: str) -> str | None:
+    """The digest of `tag` in the repository, or None when ECR does not hold it.
+
+    A plain (not Output) invoke: whether the image is built must be known when the program registers
+    resources. The ECR Image data source fails when the tag or the repository (first deployment) is
+    absent; any other failure (credentials, network) fails the Repository and the push as well, with
+    the provider's own message."""
+    try:
+        found = aws.ecr.get_image(
+            repository_name=repository_name, image_tag=tag, opts=pulumi.InvokeOptions(parent=parent)
+        )
+    except Exception:  # the data source's only answer for "absent" is an error
+        return None
+    return found.image_digest

@@ -143,8 +143,8 @@ def _ingress(
             "port": spec.port,
             "readiness": spec.readiness,
             "image_ref": image.image_ref,
-            "slots": max(8, 2 * len(replicas)),
-            # Replaced replicas change this list, and the ingress then re-checks that traffic flows.
+            # The replicas it forwards to: replaced or added replicas change this list, and the
+            # ingress reloads and checks that traffic reaches them.
             "backends": [replica.container_name for replica in replicas],
             "labels": labels(spec.name, "ingress"),
             "timeout_seconds": config.readiness_timeout_seconds,

@@ -473,3 +473,35 @@ def test_a_second_checkout_builds_nothing_again(tmp_path: Path, monkeypatch: pyt
     assert first == second
     assert first["context"] == {"location": "api"}
     assert first["dockerfile"] == {"location": "api/Dockerfile"}
+
+
+def test_a_tag_already_in_ecr_is_run_without_building_or_pushing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ECR refuses a second push of a tag even for the same digest, and docker-build pushes again
+    when files outside `sources` differ or `sources` went back to a pushed version: a tag ECR holds
+    registers no docker-build Image, and the task runs the digest ECR has for it."""
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
+    monkeypatch.chdir(tmp_path)
+
+    def program() -> None:
+        ContainerWorkload(
+            "shop",
+            {
+                "containers": [{"name": "api", "build": {"context": "./api"}}],
+                "resources": {"cpu": 0.25, "memory": 512},
+            },
+        )
+
+    absent = run_ecs(program)
+    assert absent["shop-api-image"].inputs["push"] is True
+    repository_name = absent["shop-api-repository"].inputs["name"]
+    (tagged,) = absent["shop-api-image"].inputs["tags"]
+    tag = tagged.rsplit(":", 1)[1]
+
+    digest = "sha256:" + "d" * 64
+    present = run_ecs(program, ecr_images={(repository_name, tag): digest})
+    assert of_type(present, "docker-build:index:Image") == {}
+    (container,) = json.loads(only(present, TASK_DEFINITION).inputs["containerDefinitions"])
+    assert container["image"] == f"{tagged}@{digest}"
