@@ -148,9 +148,9 @@ def main(rounds: int) -> None:
     figures: dict[str, list[float]] = {key: [] for key in keys}
     with tempfile.TemporaryDirectory() as scratch:
         app, floor, stack = (
-            Path(scratch, "benchalb"),
-            Path(scratch, "benchfloor"),
-            Path(scratch, "benchcompose"),
+            Path(scratch, "simalb"),
+            Path(scratch, "simalbfloor"),
+            Path(scratch, "simalbcompose"),
         )
         new_project(app, program=PROGRAM)
         write_web(app / "web", "v0")

@@ -204,8 +204,9 @@ class ProxyRoutesProvider(EngineBoundProvider):
             copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
             _write_fragments(container, fragments)
             container.kill(signal="SIGUSR2")  # master-worker reload
-            own = list(props.get("targets") or []) if fragment is not None else []
-            _wait_healthy(props, sorted(set(own) | set(healthy) - _removed(props, fragment)))
+        # Outside the lock: workloads attaching together reload one after another, then wait together.
+        own = list(props.get("targets") or []) if fragment is not None else []
+        _wait_healthy(props, own, sorted(set(healthy) - set(own) - _removed(props, fragment)))
 
 
 def _fragments(container: Container) -> dict[str, dict[str, Any]]:
@@ -247,13 +248,17 @@ def _stats(props: dict[str, Any]) -> dict[str, set[str]]:
         return {}
 
 
-def _wait_healthy(props: dict[str, Any], backends: list[str]) -> None:
-    """Until each backend has a server UP (the target group has a healthy target), as ECS waits."""
+def _wait_healthy(props: dict[str, Any], own: list[str], others: list[str]) -> None:
+    """Until each of `own` backends has a server UP (the target group has a healthy target), as ECS
+    waits, and so has each of the `others` that was healthy before the reload, unless another
+    workload's change took it away meanwhile."""
     deadline = time.monotonic() + props["timeout_seconds"]
     while True:
         ensure_engine_running(f"the rules of {props['owner']!r} on {props['balancer']!r}")
         states = _stats(props)
-        if all("UP" in states.get(backend, set()) for backend in backends):
+        if all("UP" in states.get(backend, set()) for backend in own) and all(
+            "UP" in states[backend] for backend in others if backend in states
+        ):
             return
         if time.monotonic() > deadline:
             raise SimError(

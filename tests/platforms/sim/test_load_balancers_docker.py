@@ -1,6 +1,7 @@
 """ApplicationLoadBalancer on sim with real Docker and traffic: rules evaluated as an ALB evaluates
 them (a table of adversarial requests), min_instances behind it, stable listener ports."""
 
+import time
 from typing import Any
 
 import pytest
@@ -111,6 +112,32 @@ def test_every_instance_answers_behind_the_balancer(edge) -> None:
     url = edge.outputs()["url"].value
     hosts = {answer(url, "GET", "/api/x", {}).text.split()[1] for _ in range(20)}
     assert len(hosts) == 2
+
+
+def test_the_target_health_check_takes_an_instance_out_and_back_in(
+    edge, module_sim_project, docker_client
+) -> None:
+    """The target group checks '/' every 5 s (the default); two failures take an instance out."""
+    url = edge.outputs()["url"].value
+    stack = f"containers.stack={module_sim_project.stack_label}"
+    selector = {"label": [stack, "containers.resource=api", "containers.container=web"]}
+    one, other = docker_client.containers.list(filters=selector)
+    survivor = other.exec_run(["hostname"]).output.decode().strip()
+    one.exec_run(["mv", "/www/index.html", "/www/away.html"])  # '/' answers 404 on this instance
+    deadline = time.monotonic() + 20
+    answering: set[str] = set()
+    while time.monotonic() < deadline:
+        answering = {answer(url, "GET", "/api/x", {}).text.split()[1] for _ in range(10)}
+        if answering == {survivor}:
+            break
+        time.sleep(0.5)
+    assert answering == {survivor}, "the failing instance was taken out"
+    one.exec_run(["mv", "/www/away.html", "/www/index.html"])
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(answering) < 2:
+        answering |= {answer(url, "GET", "/api/x", {}).text.split()[1] for _ in range(10)}
+        time.sleep(0.5)
+    assert len(answering) == 2, "the instance was taken back in once its check passed"
 
 
 def test_listener_port_is_stable_across_updates_and_destroy(edge) -> None:
