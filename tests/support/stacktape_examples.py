@@ -14,10 +14,12 @@ def shop(
     balancer: dict[str, Any],
     deployment: dict[str, Any],
     events: Sequence[dict[str, Any]] = (),
+    *,
+    workload_args: dict[str, Any] | None = None,
     **alb_event: Any,
 ) -> ContainerWorkload:
-    """The workload 'shop' with `deployment`, its container behind the ALB 'edge' (made with
-    `balancer` args), plus `events`."""
+    """The workload 'shop' with `deployment` (and any other `workload_args`), its container behind
+    the ALB 'edge' (made with `balancer` args), plus `events`."""
     edge = ApplicationLoadBalancer("edge", balancer or None)
     return ContainerWorkload(
         "shop",
@@ -40,6 +42,7 @@ def shop(
             ],
             "resources": {"cpu": 0.5, "memory": 1024},
             "deployment": deployment,
+            **(workload_args or {}),
         },
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from aws_provider.codedeploy_deployment import INPUTS, PROVIDER_VERSION
-from components import ApplicationLoadBalancer, Cluster, ContainerWorkload, InvalidArgumentError
+from components import Cluster, ContainerWorkload, InvalidArgumentError
 from tests.support.aws_models import strict
 from tests.support.ecs_mocks import lambda_function, of_type, only, policy, registered_before_error, run_ecs
 from tests.support.stacktape_examples import shifted, shop
@@ -88,29 +88,10 @@ def private_or_public(private: bool) -> dict[str, Any]:
 
     def program() -> None:
         cluster = Cluster("net", {"nat_gateways": "Single"})
-        edge = ApplicationLoadBalancer("edge", {"cluster": cluster})
-        workload = ContainerWorkload(
-            "shop",
-            {
-                "containers": [
-                    {
-                        "name": "web",
-                        "image": "nginx:1.27",
-                        "events": [
-                            {
-                                "type": "application-load-balancer",
-                                "load_balancer": edge,
-                                "container_port": 80,
-                                "priority": 1,
-                            }
-                        ],
-                    }
-                ],
-                "resources": {"cpu": 0.5, "memory": 1024},
-                "deployment": {"strategy": "AllAtOnce"},
-                "use_private_subnets_with_nat": private,
-                "cluster": cluster,
-            },
+        workload = shop(
+            {"cluster": cluster},
+            {"strategy": "AllAtOnce"},
+            workload_args={"use_private_subnets_with_nat": private, "cluster": cluster},
         )
         workload.codedeploy_deployment.apply(lambda value: seen.update(deployment=value))
 
