@@ -15,8 +15,8 @@ image with a static configuration routing the same paths. The median over ROUNDS
 Prints each figure and the ratios the project targets.
 """
 
+import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import requests
-from sim_up import ONE_DYNAMIC_RESOURCE, compose, new_project, pulumi, remove_stack, timed
+from sim_up import ONE_DYNAMIC_RESOURCE, compose, new_project, pulumi, remove_stack, report, timed
 
 SERVER = "require('http').createServer((q, s) => s.end('{answer}')).listen(8080)\n"
 DOCKERFILE = 'FROM node:20.8.0-alpine\nCOPY server.js /server.js\nCMD ["node", "/server.js"]\n'
@@ -182,25 +182,20 @@ def main(rounds: int) -> None:
             for project in (app, floor):
                 remove_stack(project)
 
-    median = {key: statistics.median(values) for key, values in figures.items()}
-    print(f"median of {rounds} rounds (seconds): 3 workloads, 6 containers behind an ALB, images present")
-    for key, value in median.items():
-        spread = ", ".join(f"{v:.2f}" for v in figures[key])
-        print(f"  {key:20} {value:6.2f}   [{spread}]")
-    ratios = (
-        ("cold up / compose up", "sim cold up", "compose up", "target <= 1.5x"),
-        ("no-op up / dynamic floor", "sim no-op up", "dynamic floor no-op", "target <= 1.2x"),
-        ("destroy / compose down", "sim destroy", "compose down", "target <= 2x"),
-        ("edit->serve / compose", "sim edit->serve", "compose edit->serve", "target <= 2x"),
+    report(
+        f"median of {rounds} rounds (seconds): 3 workloads, 6 containers behind an ALB, images present",
+        figures,
+        (
+            ("cold up / compose up", "sim cold up", "compose up", "target <= 1.5x"),
+            ("no-op up / dynamic floor", "sim no-op up", "dynamic floor no-op", "target <= 1.2x"),
+            ("destroy / compose down", "sim destroy", "compose down", "target <= 2x"),
+            ("edit->serve / compose", "sim edit->serve", "compose edit->serve", "target <= 2x"),
+        ),
     )
-    for label, ours, peer, target in ratios:
-        print(f"{label:26} {median[ours] / median[peer]:.2f}x   {target}")
 
 
 if __name__ == "__main__":
     if shutil.which("pulumi") is None:
         sys.exit("pulumi is not on PATH: run it under `source .tools/env.sh`")
-    import os
-
     os.environ.setdefault("PULUMI_CONFIG_PASSPHRASE", "")
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

@@ -128,17 +128,31 @@ def main(rounds: int) -> None:
             for project in (app, empty, floor):
                 remove_stack(project)
 
+    report(
+        f"median of {rounds} rounds (seconds), microservices example, images present",
+        figures,
+        (
+            ("cold up / compose up", "pulumi cold up", "compose up", "target <= 1.5x"),
+            ("no-op up / empty program", "pulumi no-op up", "empty program up", "target <= 1.2x"),
+            ("no-op up / dynamic floor", "pulumi no-op up", "dynamic floor no-op", ""),
+            ("destroy / compose down", "pulumi destroy", "compose down", ""),
+        ),
+    )
+
+
+Ratio = tuple[str, str, str, str]
+"""(label, our figure, the peer's figure, the target to print)."""
+
+
+def report(title: str, figures: dict[str, list[float]], ratios: tuple[Ratio, ...]) -> None:
+    """Print the median of each figure with its rounds, then each (label, ours, peer, target) ratio
+    of medians."""
     median = {key: statistics.median(values) for key, values in figures.items()}
-    print(f"median of {rounds} rounds (seconds), microservices example, images present")
+    width = max(map(len, median))
+    print(title)
     for key, value in median.items():
         spread = ", ".join(f"{v:.2f}" for v in figures[key])
-        print(f"  {key:18} {value:6.2f}   [{spread}]")
-    ratios = (
-        ("cold up / compose up", "pulumi cold up", "compose up", "target <= 1.5x"),
-        ("no-op up / empty program", "pulumi no-op up", "empty program up", "target <= 1.2x"),
-        ("no-op up / dynamic floor", "pulumi no-op up", "dynamic floor no-op", ""),
-        ("destroy / compose down", "pulumi destroy", "compose down", ""),
-    )
+        print(f"  {key:{width}} {value:6.2f}   [{spread}]")
     for label, ours, peer, target in ratios:
         print(f"{label:26} {median[ours] / median[peer]:.2f}x   {target}")
 
