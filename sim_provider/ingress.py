@@ -164,21 +164,9 @@ def _start_on_a_free_port(
     config = _config(props)
     while True:
         host_port = pick_host_port(props["labels"], taken)
-        created = client.containers.create(
-            props["image_ref"],
-            command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-            name=create.name(),
-            labels=props["labels"],
-            network=props["network"],
-            ports={f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)},
-            restart_policy={"Name": "unless-stopped"},
-            security_opt=SECURITY_OPT,
-            # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
-            stop_signal="SIGUSR1",
-            detach=True,
+        container = create_haproxy(
+            client, create, props, {f"{LISTEN_PORT}/tcp": ("127.0.0.1", host_port)}, config
         )
-        container = create.track(created.id)
-        copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
         try:
             container.start()
         except docker.errors.APIError as error:
@@ -188,6 +176,33 @@ def _start_on_a_free_port(
             taken |= {host_port}
             continue
         return container, host_port
+
+
+def create_haproxy(
+    client: docker.DockerClient,
+    create: PendingCreate,
+    props: dict[str, Any],
+    ports: dict[str, tuple[str, int]],
+    config: str,
+) -> Container:
+    """An HAProxy container (master-worker, so a reload keeps connections in flight) of `create`,
+    created with `config` but not started: the public entry of a workload and a balancer's proxy."""
+    created = client.containers.create(
+        props["image_ref"],
+        command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
+        name=create.name(),
+        labels=props["labels"],
+        network=props["network"],
+        ports=ports,
+        restart_policy={"Name": "unless-stopped"},
+        security_opt=SECURITY_OPT,
+        # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
+        stop_signal="SIGUSR1",
+        detach=True,
+    )
+    container = create.track(created.id)
+    copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+    return container
 
 
 def _config(props: dict[str, Any]) -> str:

@@ -27,7 +27,6 @@ from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
-    SECURITY_OPT,
     SimError,
     connect,
     copy_file_into,
@@ -35,12 +34,11 @@ from sim_provider.docker_ops import (
     whole_number,
 )
 from sim_provider.engine import EngineBoundProvider, ensure_engine_running
-from sim_provider.ingress import pick_host_port
+from sim_provider.ingress import CONFIG_DIR, CONFIG_NAME, create_haproxy, pick_host_port
 from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, tcp_probe, wait_until_ready
 from sim_provider.resource_type import SimResource
 
-CONFIG_DIR, CONFIG_NAME = "/tmp", "haproxy.cfg"
 ROUTES_NAME = "routes.json"  # beside the config: every workload's fragment, by workload
 STATS_PORT = 8404  # HAProxy's CSV stats, published on 127.0.0.1: how `up` knows targets are healthy
 BALANCER_IDENTITY = ("network", "listeners", "mode", "no_route", "image_ref", "labels", "name_prefix")
@@ -105,21 +103,8 @@ class BalancerProxyProvider(ContainerProvider):
         ports[f"{STATS_PORT}/tcp"] = ("127.0.0.1", stats_port)
         what = f"The proxy of load balancer {props['balancer']!r}"
         with pending_create(client, props) as create:
-            created = client.containers.create(
-                props["image_ref"],
-                command=["haproxy", "-W", "-db", "-f", f"{CONFIG_DIR}/{CONFIG_NAME}"],
-                name=create.name(),
-                labels=props["labels"],
-                network=props["network"],
-                ports=ports,
-                restart_policy={"Name": "unless-stopped"},
-                security_opt=SECURITY_OPT,
-                stop_signal="SIGUSR1",  # HAProxy's graceful stop
-                detach=True,
-            )
-            container = create.track(created.id)
             config = proxy_config(props["mode"], listeners, props["no_route"], [])
-            copy_file_into(container, CONFIG_DIR, CONFIG_NAME, config)
+            container = create_haproxy(client, create, props, ports, config)
             container.start()
             for port in listeners:
                 wait_until_ready(
