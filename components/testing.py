@@ -136,6 +136,8 @@ class Registration:
     dependencies: list[str] = field(default_factory=list)
     """Names of the resources it was told to wait for (`depends_on`)."""
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    """Inputs whose change replaces the resource rather than updating it in place."""
     secret_inputs: list[str] = field(default_factory=list)
     """Names of the inputs that were secrets (their values in `inputs` are unwrapped)."""
 
@@ -424,6 +426,7 @@ class RecordingMonitor(MockMonitor):
                 "provider": request.provider.split("::")[-2] if request.provider else None,
                 "dependencies": [dependency.split("::")[-1] for dependency in request.dependencies],
                 "ignore_changes": list(request.ignoreChanges),
+                "replace_on_changes": list(request.replaceOnChanges),
             }
             self._order.append(urn)
         return super().RegisterResource(request)
@@ -473,6 +476,7 @@ class RecordingMonitor(MockMonitor):
                     provider=request["provider"],
                     dependencies=request["dependencies"],
                     ignore_changes=request["ignore_changes"],
+                    replace_on_changes=request["replace_on_changes"],
                     secret_inputs=request["secret_inputs"],
                 )
             )

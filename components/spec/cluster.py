@@ -139,12 +139,24 @@ def _kubernetes_version(reader: ArgReader, values: Mapping[str, Any]) -> str:
     return version
 
 
+FARGATE_RESERVED_PREFIX = "eks-"
+
+
 def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
     fargate = reader.boolean("fargate", values.get("fargate", DEFAULT_FARGATE))
     if fargate:
         for key in NODE_KEYS:
             if key in values:
                 raise reader.error(key, values[key], "nothing when fargate is true (Fargate has no nodes)")
+        # pulumi-eks names the Fargate profile after its cluster resource ('<name>-eks'), and EKS
+        # refuses profile names with the reserved prefix 'eks-' (pulumi-eks#426).
+        if f"{reader.resource}-eks".startswith(FARGATE_RESERVED_PREFIX):
+            raise reader.error(
+                "fargate",
+                fargate,
+                f"false for a Cluster named '{reader.resource}': EKS refuses Fargate profile names starting "
+                f"with '{FARGATE_RESERVED_PREFIX}', and the profile is named after the Cluster; rename it",
+            )
     return fargate
 
 

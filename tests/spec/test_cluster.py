@@ -44,3 +44,19 @@ def test_the_vpc_block_is_bounded_per_platform(platform: Platform, smallest: int
 def test_sim_ignores_the_cloud_rules() -> None:
     spec = parse_cluster("main", {"vpc_cidr": "not checked on sim", "nat_gateways": "None"}, Platform.SIM)
     assert spec.nodes is None
+
+
+@pytest.mark.parametrize("name", ["eks", "eks-prod"])
+def test_a_fargate_cluster_whose_profile_name_eks_would_refuse_is_refused(name: str) -> None:
+    """EKS: "The fargate profile name starts with the reserved prefix: 'eks-'" (pulumi-eks#426); the
+    profile is named '<cluster resource>-fargateProfile', our cluster resource '<name>-eks'."""
+    with pytest.raises(InvalidArgumentError) as caught:
+        parse_cluster(name, {"fargate": True}, Platform.EKS)
+    assert (caught.value.component, caught.value.resource, caught.value.field) == ("Cluster", name, "fargate")
+    assert "'eks-'" in caught.value.allowed
+    assert parse_cluster(name, {}, Platform.EKS).nodes is not None  # node groups have no such prefix
+
+
+@pytest.mark.parametrize("name", ["prod-eks", "eksprod", "web"])
+def test_fargate_clusters_with_other_names_are_accepted(name: str) -> None:
+    assert parse_cluster(name, {"fargate": True}, Platform.EKS).nodes is None

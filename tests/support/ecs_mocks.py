@@ -20,6 +20,7 @@ ECS_CONFIG = {"containers:platform": "ecs", "aws:region": REGION}
 @dataclass
 class AwsRegistration(Registration):
     ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
     """Names of the resources it was told to wait for."""
 
@@ -68,6 +69,7 @@ def run_ecs(
             inputs={**r.outputs, **r.inputs},
             secret_inputs=r.secret_inputs,
             ignore_changes=r.ignore_changes,
+            replace_on_changes=r.replace_on_changes,
             depends_on=r.dependencies,
         )
         for name, r in by_name(_mocks(config, ecr_images).run(program)).items()

@@ -244,6 +244,10 @@ def _service(
         opts=pulumi.ResourceOptions(
             parent=parent,
             ignore_changes=ignored,
+            # Nor does it take a new enableExecuteCommand (UpdateService's reference lists what it
+            # updates under CODE_DEPLOY), and no AppSpec carries it: toggling remote sessions
+            # replaces the service (auto-named, so the new one is created before the old goes).
+            replace_on_changes=["enableExecuteCommand"] if codedeploy else None,
             # Rules and listeners first: ECS checks that a target group is attached to a balancer.
             depends_on=[
                 *load_balancing.listener_rules,

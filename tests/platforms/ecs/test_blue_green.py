@@ -76,6 +76,38 @@ def test_the_service_is_left_to_codedeploy() -> None:
     assert rule.inputs["actions"][0]["targetGroupArn"] == resources["shop-web-80-alb0"].inputs["arn"]
 
 
+@pytest.mark.parametrize("remote_sessions", [False, True])
+def test_toggling_remote_sessions_replaces_a_blue_green_service(remote_sessions: bool) -> None:
+    """UpdateService under CODE_DEPLOY refuses enableExecuteCommand (its reference lists what it
+    updates there) and no AppSpec carries it: a change must replace the service, never update it."""
+
+    def program() -> None:
+        shop({}, {"strategy": "AllAtOnce"}, workload_args={"enable_remote_sessions": remote_sessions})
+
+    service = only(run_ecs(program), SERVICE)
+    assert service.inputs["enableExecuteCommand"] is remote_sessions
+    assert service.replace_on_changes == ["enableExecuteCommand"]
+    assert "enableExecuteCommand" not in service.ignore_changes  # the replacement must see the change
+
+
+def test_a_rolling_service_updates_remote_sessions_in_place() -> None:
+    """Under the ECS controller UpdateService takes enableExecuteCommand: no replacement."""
+
+    def program() -> None:
+        ContainerWorkload(
+            "api",
+            {
+                "containers": [{"name": "web", "image": "nginx:1.27"}],
+                "resources": {"cpu": 0.25, "memory": 512},
+                "enable_remote_sessions": True,
+            },
+        )
+
+    service = only(run_ecs(program), SERVICE)
+    assert service.inputs["enableExecuteCommand"] is True
+    assert service.replace_on_changes == []
+
+
 def appspec_target(deployment: str) -> dict[str, Any]:
     content = json.loads(json.loads(deployment)["revision"]["appSpecContent"]["content"])
     return content["Resources"][0]["TargetService"]["Properties"]
