@@ -142,15 +142,20 @@ def _kubernetes_version(reader: ArgReader, values: Mapping[str, Any]) -> str:
 FARGATE_RESERVED_PREFIX = "eks-"
 
 
+def eks_cluster_resource_name(cluster_name: str) -> str:
+    """The Pulumi name of a Cluster's pulumi-eks cluster, which names its Fargate profile after it."""
+    return f"{cluster_name}-eks"
+
+
 def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
     fargate = reader.boolean("fargate", values.get("fargate", DEFAULT_FARGATE))
     if fargate:
         for key in NODE_KEYS:
             if key in values:
                 raise reader.error(key, values[key], "nothing when fargate is true (Fargate has no nodes)")
-        # pulumi-eks names the Fargate profile after its cluster resource ('<name>-eks'), and EKS
-        # refuses profile names with the reserved prefix 'eks-' (pulumi-eks#426).
-        if f"{reader.resource}-eks".startswith(FARGATE_RESERVED_PREFIX):
+        # pulumi-eks names the Fargate profile after its cluster resource, and EKS refuses profile
+        # names with the reserved prefix 'eks-' (pulumi-eks#426).
+        if eks_cluster_resource_name(reader.resource).startswith(FARGATE_RESERVED_PREFIX):
             raise reader.error(
                 "fargate",
                 fargate,

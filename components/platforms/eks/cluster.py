@@ -33,7 +33,7 @@ from components.platforms.eks.load_balancer_controller import install_load_balan
 from components.platforms.eks.node_group import create_node_group
 from components.platforms.kubernetes.cluster import stack_namespace
 from components.platforms.outputs import ClusterOutputs
-from components.spec.cluster import ClusterSpec
+from components.spec.cluster import ClusterSpec, eks_cluster_resource_name
 from components.spec.stack_config import StackConfig
 
 CREATED = ("load_balancer_controller", "eks_cluster", "vpc", "node_group", "metrics_server")
@@ -84,7 +84,7 @@ def _create(
         parent, name, options, public_subnet_tags=PUBLIC_SUBNET_TAGS, private_subnet_tags=PRIVATE_SUBNET_TAGS
     )
     cluster = eks.Cluster(
-        f"{name}-eks",
+        eks_cluster_resource_name(name),
         version=options.kubernetes_version,
         vpc_id=vpc.vpc_id,
         public_subnet_ids=vpc.public_subnet_ids,
