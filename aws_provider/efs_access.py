@@ -25,7 +25,8 @@ PROVIDER_VERSION = 1
 NFS_PORT = 2049
 DUPLICATE = "InvalidPermission.Duplicate"
 # EC2's error codes for a group or rule that no longer exists: InvalidGroup.NotFound,
-# InvalidSecurityGroupRuleId.NotFound.
+# InvalidSecurityGroupRuleId.NotFound (EC2 lists its codes in
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
 NOT_FOUND = ".NotFound"
 REPLACING = ("file_system_id", "security_group_id")
 

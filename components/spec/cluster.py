@@ -14,6 +14,12 @@ from typing import Any
 
 from components.cluster_args import ClusterArgs
 from components.spec.arg_reader import ArgReader
+from components.spec.aws_names import (
+    AUTONAME_SUFFIX_LENGTH,
+    IAM_ROLE_NAME_MAX_LENGTH,
+    RESOURCE_NAME_FIELD,
+    reserved_prefix,
+)
 from components.spec.platform import Platform
 
 COMPONENT = "Cluster"
@@ -92,15 +98,18 @@ def parse_cluster(name: str, args: Mapping[str, Any] | None, platform: Platform)
     if platform is Platform.ECS:
         return ClusterSpec(name, *_vpc(reader, values, platform))
     if platform is Platform.EKS:
+        fargate = _fargate(reader, values)
+        controller = reader.boolean(
+            "load_balancer_controller",
+            values.get("load_balancer_controller", DEFAULT_LOAD_BALANCER_CONTROLLER),
+        )
+        _check_eks_name(reader, fargate, controller)
         return ClusterSpec(
             name,
             *_vpc(reader, values, platform),
             kubernetes_version=_kubernetes_version(reader, values),
-            nodes=None if _fargate(reader, values) else _node_group(reader, values),
-            load_balancer_controller=reader.boolean(
-                "load_balancer_controller",
-                values.get("load_balancer_controller", DEFAULT_LOAD_BALANCER_CONTROLLER),
-            ),
+            nodes=None if fargate else _node_group(reader, values),
+            load_balancer_controller=controller,
             fargate_namespaces=_fargate_namespaces(reader, values),
         )
     return ClusterSpec(name)
@@ -139,12 +148,117 @@ def _kubernetes_version(reader: ArgReader, values: Mapping[str, Any]) -> str:
     return version
 
 
-FARGATE_RESERVED_PREFIX = "eks-"
-
-
 def eks_cluster_resource_name(cluster_name: str) -> str:
-    """The Pulumi name of a Cluster's pulumi-eks cluster, which names its Fargate profile after it."""
+    """The Pulumi name of a Cluster's pulumi-eks cluster, which names the AWS resources inside it."""
     return f"{cluster_name}-eks"
+
+
+# The Pulumi names of the resources the eks platform names after the Cluster itself (node_group.py,
+# load_balancer_controller.py); pulumi-aws gives each the AWS name '<Pulumi name>-<7 random chars>'.
+NODE_ROLE_SUFFIX = "-node-role"
+NODE_GROUP_SUFFIX = "-nodes"
+CONTROLLER_POLICY_SUFFIX = "-lb-controller-policy"
+CONTROLLER_ROLE_SUFFIX = "-lb-controller-role"
+ROLE = "aws:iam/role:Role"
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+IAM_POLICY = "aws:iam/policy:Policy"
+# AWS's longest name per resource type: CreateCluster 100 and CreateRole 64 (botocore's models),
+# CreatePolicy 128, a managed node group 63 ("can't be longer than 63 characters. It must start with
+# a letter or digit", pulumi-aws's eks.NodeGroup nodeGroupName docs),
+# CreateSecurityGroup 255 ("Can't start with sg-", botocore's documentation of GroupName). EKS
+# publishes no rule for Fargate profile names. pulumi-aws does not shorten a name to fit: its
+# auto-naming (pulumi-terraform-bridge ComputeAutoNameDefault -> pulumi NewUniqueName, "name ... plus
+# 7 random chars is longer than maximum length") fails at preview past its own maximum, 64 for roles
+# but 255 for EKS clusters, node groups and Fargate profiles (pulumi-aws provider/resources.go), so
+# those reach AWS and fail at `up`, after the VPC and the control plane's role exist.
+EKS_NAME_LIMITS = {
+    EKS_CLUSTER: ("EKS cluster", 100),
+    ROLE: ("IAM role", IAM_ROLE_NAME_MAX_LENGTH),
+    IAM_POLICY: ("IAM policy", 128),
+    NODE_GROUP: ("node group", 63),
+    SECURITY_GROUP: ("security group", 255),
+}
+# What every one of them allows at its start and after: the EKS cluster's and node group's rule.
+EKS_RESOURCE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+SECURITY_GROUP_RESERVED_PREFIXES = ("sg-",)
+
+
+def eks_named_resources(
+    cluster_name: str, fargate: bool, load_balancer_controller: bool
+) -> list[tuple[str, str]]:
+    """(Pulumi type, Pulumi name) of every resource whose AWS name an eks Cluster's name decides."""
+    named = pulumi_eks_named_resources(eks_cluster_resource_name(cluster_name), fargate)
+    if not fargate:
+        named += [
+            (ROLE, f"{cluster_name}{NODE_ROLE_SUFFIX}"),
+            (NODE_GROUP, f"{cluster_name}{NODE_GROUP_SUFFIX}"),
+        ]
+    if load_balancer_controller:
+        named += [
+            (IAM_POLICY, f"{cluster_name}{CONTROLLER_POLICY_SUFFIX}"),
+            (ROLE, f"{cluster_name}{CONTROLLER_ROLE_SUFFIX}"),
+        ]
+    return named
+
+
+def pulumi_eks_named_resources(name: str, fargate: bool) -> list[tuple[str, str]]:
+    """(Pulumi type, Pulumi name) of the named AWS resources inside the pulumi-eks cluster `name`.
+
+    pulumi-eks registers its children from its own provider, so programs (and tests under mocks)
+    never see them; their names as pulumi-eks 4.x gives them (github.com/pulumi/pulumi-eks,
+    nodejs/eks/cluster/cluster.ts createCore and createCluster, servicerole.ts, nodes/securitygroup.ts)
+    for `eks.Cluster(name, skip_default_node_group=True, create_oidc_provider=True, fargate=...)`:
+    the control plane `${name}-eksCluster`; the ServiceRoles `${name}-eksRole` and, with Fargate,
+    `${name}-podExecutionRole`, each an IAM role `<ServiceRole>-role`; the security groups
+    `${name}-eksClusterSecurityGroup` and `${name}-nodeSecurityGroup`; and the Fargate profile
+    (below). No instance role or profile: those come only with pulumi-eks' default node group.
+    """
+    named = [
+        (EKS_CLUSTER, f"{name}-eksCluster"),
+        (ROLE, f"{name}-eksRole-role"),
+        (SECURITY_GROUP, f"{name}-eksClusterSecurityGroup"),
+        (SECURITY_GROUP, f"{name}-nodeSecurityGroup"),
+    ]
+    if fargate:
+        named += [(ROLE, f"{name}-podExecutionRole-role"), (FARGATE_PROFILE, _fargate_profile_name(name))]
+    return named
+
+
+def _fargate_profile_name(name: str) -> str:
+    """pulumi-eks' Fargate profile: `${name}-fargateProfile`, but for a name that is 'eks' or starts
+    with 'eks-' in any case (EKS reserves that prefix for profile names, pulumi-eks#426) the first
+    '-' becomes '_' and 'fargateProfile' is appended without one (pulumi-eks#430)."""
+    if name.lower() == "eks" or name.lower().startswith("eks-"):
+        return f"{name.replace('-', '_', 1)}fargateProfile"
+    return f"{name}-fargateProfile"
+
+
+def _check_eks_name(reader: ArgReader, fargate: bool, load_balancer_controller: bool) -> None:
+    """Refuse a Cluster name that would give AWS a name it refuses, before anything is created."""
+    name = reader.resource
+    # The room each derived name leaves for the Cluster's name, once its suffixes are added.
+    room, derived, kind = min(
+        (EKS_NAME_LIMITS[kind][1] - (len(derived) + AUTONAME_SUFFIX_LENGTH - len(name)), derived, kind)
+        for kind, derived in eks_named_resources(name, fargate, load_balancer_controller)
+        if kind in EKS_NAME_LIMITS
+    )
+    if (
+        len(name) > room
+        or not EKS_RESOURCE_NAME_PATTERN.match(name)
+        or reserved_prefix(name, SECURITY_GROUP_RESERVED_PREFIXES)
+    ):
+        what, most = EKS_NAME_LIMITS[kind]
+        raise reader.error(
+            RESOURCE_NAME_FIELD,
+            name,
+            "a name of letters, digits, '-' and '_' that starts with a letter or digit but not with "
+            f"'sg-', at most {room} characters with these options (AWS names the EKS cluster, its IAM "
+            f"roles and security groups after it; the tightest is the {what} '{derived}' and 7 random "
+            f"characters, at most {most})",
+        )
 
 
 def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
@@ -153,15 +267,6 @@ def _fargate(reader: ArgReader, values: Mapping[str, Any]) -> bool:
         for key in NODE_KEYS:
             if key in values:
                 raise reader.error(key, values[key], "nothing when fargate is true (Fargate has no nodes)")
-        # pulumi-eks names the Fargate profile after its cluster resource, and EKS refuses profile
-        # names with the reserved prefix 'eks-' (pulumi-eks#426).
-        if eks_cluster_resource_name(reader.resource).startswith(FARGATE_RESERVED_PREFIX):
-            raise reader.error(
-                "fargate",
-                fargate,
-                f"false for a Cluster named '{reader.resource}': EKS refuses Fargate profile names starting "
-                f"with '{FARGATE_RESERVED_PREFIX}', and the profile is named after the Cluster; rename it",
-            )
     return fargate
 
 

@@ -46,17 +46,42 @@ def test_sim_ignores_the_cloud_rules() -> None:
     assert spec.nodes is None
 
 
-@pytest.mark.parametrize("name", ["eks", "eks-prod"])
-def test_a_fargate_cluster_whose_profile_name_eks_would_refuse_is_refused(name: str) -> None:
-    """EKS: "The fargate profile name starts with the reserved prefix: 'eks-'" (pulumi-eks#426); the
-    profile is named '<cluster resource>-fargateProfile', our cluster resource '<name>-eks'."""
-    with pytest.raises(InvalidArgumentError) as caught:
-        parse_cluster(name, {"fargate": True}, Platform.EKS)
-    assert (caught.value.component, caught.value.resource, caught.value.field) == ("Cluster", name, "fargate")
-    assert "'eks-'" in caught.value.allowed
-    assert parse_cluster(name, {}, Platform.EKS).nodes is not None  # node groups have no such prefix
-
-
-@pytest.mark.parametrize("name", ["prod-eks", "eksprod", "web"])
-def test_fargate_clusters_with_other_names_are_accepted(name: str) -> None:
+@pytest.mark.parametrize("name", ["eks", "eks-prod", "EKS-Prod", "prod-eks", "web"])
+def test_fargate_clusters_named_with_eks_s_reserved_prefix_are_accepted(name: str) -> None:
+    """EKS refuses Fargate profile names starting with 'eks-' (pulumi-eks#426), and pulumi-eks
+    renames such a profile itself (pulumi-eks#430): see tests/platforms/eks/test_generated_names."""
     assert parse_cluster(name, {"fargate": True}, Platform.EKS).nodes is None
+
+
+@pytest.mark.parametrize(
+    ("options", "longest"),
+    [({}, 37), ({"fargate": True}, 30), ({"load_balancer_controller": False}, 39)],
+)
+def test_an_eks_cluster_name_too_long_for_the_iam_roles_named_after_it_is_refused(
+    options: dict[str, bool], longest: int
+) -> None:
+    """IAM role names are at most 64 characters and pulumi-aws does not shorten one to fit: the
+    controller's role is '<name>-lb-controller-role-<7>', pulumi-eks' Fargate pod execution role
+    '<name>-eks-podExecutionRole-role-<7>', its cluster role '<name>-eks-eksRole-role-<7>'."""
+    assert parse_cluster("a" * longest, options, Platform.EKS).resource_name == "a" * longest
+    with pytest.raises(InvalidArgumentError) as caught:
+        parse_cluster("a" * (longest + 1), options, Platform.EKS)
+    assert (caught.value.component, caught.value.field) == ("Cluster", "name (the resource name)")
+    assert f"at most {longest} characters" in caught.value.allowed
+    assert "IAM role" in caught.value.allowed
+    assert parse_cluster("a" * (longest + 1), options, Platform.ECS)  # ecs names nothing after it
+
+
+@pytest.mark.parametrize("name", ["sg-web", "SG-web", "_hidden", "my.cluster", "my cluster"])
+def test_an_eks_cluster_name_aws_refuses_in_a_derived_name_is_refused(name: str) -> None:
+    """Security groups may not start with 'sg-'; EKS cluster names take letters, digits, '-' and '_'
+    and start with a letter or digit."""
+    with pytest.raises(InvalidArgumentError) as caught:
+        parse_cluster(name, {}, Platform.EKS)
+    assert caught.value.resource == name
+    assert "'sg-'" in caught.value.allowed
+
+
+@pytest.mark.parametrize("name", ["2048-game", "Prod_EKS", "aws-prod", "w"])
+def test_eks_cluster_names_aws_accepts_everywhere_are_accepted(name: str) -> None:
+    assert parse_cluster(name, {}, Platform.EKS).resource_name == name

@@ -15,6 +15,8 @@ import pulumi_awsx as awsx
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components.spec.cluster import CONTROLLER_POLICY_SUFFIX, CONTROLLER_ROLE_SUFFIX
+
 CHART = "aws-load-balancer-controller"
 CHART_REPOSITORY = "https://aws.github.io/eks-charts"
 # Chart 1.17.1 installs controller v2.17.1; the policy file is that version's iam_policy.json.
@@ -59,13 +61,13 @@ def install_load_balancer_controller(
     """The controller's release; `capacity` (nodes or the Fargate-enabled cluster) must exist first."""
     child = pulumi.ResourceOptions(parent=parent)
     policy = aws.iam.Policy(
-        f"{name}-lb-controller-policy",
+        f"{name}{CONTROLLER_POLICY_SUFFIX}",
         description="AWS Load Balancer Controller (AWS's iam_policy.json)",
         policy=POLICY_FILE.read_text(encoding="utf-8"),
         opts=child,
     )
     role = aws.iam.Role(
-        f"{name}-lb-controller-role",
+        f"{name}{CONTROLLER_ROLE_SUFFIX}",
         assume_role_policy=pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_issuer).apply(
             lambda oidc: irsa_trust_policy(oidc[0], oidc[1], NAMESPACE, SERVICE_ACCOUNT)
         ),

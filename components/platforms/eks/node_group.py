@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components.spec.cluster import NodeGroupSpec
+from components.spec.cluster import NODE_GROUP_SUFFIX, NODE_ROLE_SUFFIX, NodeGroupSpec
 
 # Amazon Linux 2023, x86_64: the architecture images are built for (registry_image: linux/amd64).
 # EKS offers no Amazon Linux 2 nodes from Kubernetes 1.33 on.
@@ -34,7 +34,7 @@ def create_node_group(
 ) -> aws.eks.NodeGroup:
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
-        f"{name}-node-role",
+        f"{name}{NODE_ROLE_SUFFIX}",
         assume_role_policy=json.dumps(
             {
                 "Version": "2012-10-17",
@@ -54,7 +54,7 @@ def create_node_group(
         for purpose, arn in NODE_POLICIES.items()
     ]
     return aws.eks.NodeGroup(
-        f"{name}-nodes",
+        f"{name}{NODE_GROUP_SUFFIX}",
         cluster_name=cluster_name,
         node_role_arn=role.arn,
         # Without it EKS picks the version at creation only; a later control plane upgrade would
