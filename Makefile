@@ -23,22 +23,20 @@ logs: setup
 	@$(ENV) && containers logs --stack sim $(if $(W),--workload $(W))
 
 ## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
-## real Docker and the real engine.
+## real Docker and the real engine, kubernetes tests on a real local control plane.
 test: lint
-	@bash scripts/setup.sh python docker pulumi images test-tools yaml go
+	@bash scripts/setup.sh python docker pulumi images test-tools yaml go kubernetes
 	@$(ENV) && python scripts/offline_images.py && pytest -q
 
 ## Only what needs neither Docker nor the Pulumi engine.
 test-unit:
 	@bash scripts/setup.sh python test-tools
-	@$(ENV) && pytest -q -m "not sim"
+	@$(ENV) && pytest -q -m "not sim and not k8s"
 
-## The kubernetes platform against a real local control plane (marker k8s; not part of `make test`:
-## its cold build, ~20 min for the control plane and ~45 min for the provider plugin on 2 busy
-## cores, would not fit CI's time with the rest of the suite).
+## Only the kubernetes platform against a real local control plane (marker k8s).
 test-kubernetes:
 	@bash scripts/setup.sh python pulumi kubernetes
-	@$(ENV) && PATH="$$(bash scripts/install-kubernetes.sh provider --path):$$PATH" pytest -q --k8s -m k8s
+	@$(ENV) && pytest -q -m k8s
 
 ## Speed of the sim platform against docker compose (see benchmarks/).
 bench:

@@ -3,11 +3,13 @@
 # tool cache (scripts/tool-cache.sh), keyed by version, so a second run costs nothing:
 #
 #   scripts/install-kubernetes.sh control-plane [--path]
-#       kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok (tools/kubernetes),
-#       in ONE `go build` so the packages they share compile once (cold: ~20 min on 2 busy cores)
+#       kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and kubectl
+#       (tools/kubernetes), in ONE `go build` so the packages they share compile once (cold: ~20 min
+#       on 2 cores, measured alongside the provider build). kubectl is built here because Debian's
+#       kubernetes-client (1.20) is too old for this API server (no `--subresource`).
 #   scripts/install-kubernetes.sh provider [--path]
 #       the pulumi-kubernetes provider plugin, pulumi-resource-kubernetes (tools/pulumi-kubernetes;
-#       cold: ~45 min on 2 busy cores). No registry serves a prebuilt one: PyPI's and npm's
+#       cold: ~17 min on 2 cores). No registry serves a prebuilt one: PyPI's and npm's
 #       pulumi-kubernetes packages are SDKs whose plugin comes from a download site unreachable here.
 #
 # Prints the folder holding the binaries last; `--path` only prints it, building nothing. Versions
@@ -29,7 +31,7 @@ case "$part" in
     ETCD="$(required_version kubernetes go.etcd.io/etcd/server/v3)"
     KWOK="$(required_version kubernetes sigs.k8s.io/kwok)"
     BIN_DIR="$CACHE/kubernetes/$KUBERNETES-etcd-$ETCD-kwok-$KWOK"
-    BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+    BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok kubectl)
     ;;
   provider)
     PROVIDER="$(required_version pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)"
@@ -58,7 +60,7 @@ build_control_plane() {
   local stamp="k8s.io/component-base/version"
   go_build kubernetes -ldflags "-s -w -X $stamp.gitVersion=$KUBERNETES -X $stamp.gitMajor=1 -X $stamp.gitMinor=$minor" \
     -o "$1/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler ./etcd sigs.k8s.io/kwok/cmd/kwok
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ./etcd sigs.k8s.io/kwok/cmd/kwok
   copy_kwok_stages "$1"
 }
 

@@ -160,25 +160,3 @@ def build_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\nCOPY . .\n")
     monkeypatch.chdir(tmp_path)
     return "./app"
-
-
-# ---------------------------------------------------------------- k8s tests: a real API server
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--k8s",
-        action="store_true",
-        help="run the `k8s` tests (a real local Kubernetes control plane; `make test-kubernetes`)",
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without --k8s the `k8s` tests are deselected, and pytest's summary counts them as such: they
-    need binaries whose cold build takes longer than CI allows (`make test-kubernetes` builds them)."""
-    if config.getoption("--k8s"):
-        return
-    deselected = [item for item in items if item.get_closest_marker("k8s")]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("k8s")]
