@@ -132,6 +132,27 @@ def find_image(client: docker.DockerClient, ref: str) -> Image | None:
         return None
 
 
+def remove_tag(client: docker.DockerClient, ref: str) -> None:
+    """Remove the tag `ref` that sim made, leaving alone any container that uses its image.
+
+    A container sim did not start may run from the tag (`docker run -d <tag>` by hand). Removing a
+    tag without force is then refused (409: "must force"); a forced removal of a tag reference only
+    untags: Docker keeps an image that a running container uses (untagged, `<none>`, until
+    `docker image prune` once the container is gone), and a stopped container keeps its layers
+    and still starts. The container
+    itself is never stopped or removed. A missing tag is fine.
+    """
+    try:
+        client.api.remove_image(ref)
+    except docker.errors.NotFound:
+        return
+    except docker.errors.APIError as error:
+        if error.status_code != 409:
+            raise
+        with contextlib.suppress(docker.errors.NotFound):  # untagged by the first attempt already
+            client.api.remove_image(ref, force=True)
+
+
 def ensure_image(client: docker.DockerClient, ref: str) -> Image:
     """The image `ref`, pulled only when it is not present locally."""
     image = find_image(client, ref)

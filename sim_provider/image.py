@@ -1,13 +1,12 @@
 """A local image: a registry reference pulled only when absent, or a folder built and tagged by content."""
 
-import contextlib
 from typing import Any
 
 import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
-from sim_provider.docker_ops import SimError, connect, ensure_image, find_image
+from sim_provider.docker_ops import SimError, connect, ensure_image, find_image, remove_tag
 from sim_provider.engine import EngineBoundProvider
 from sim_provider.resource_type import SimResource
 
@@ -38,11 +37,11 @@ class ImageProvider(EngineBoundProvider):
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        # Pulled images are the user's cache, shared with everything else: only our tags go.
+        # Pulled images are the user's cache, shared with everything else: only our tags go (and
+        # only the tag, where a container we did not start runs from it).
         if props.get("reference"):
             return
-        with contextlib.suppress(docker.errors.NotFound):
-            connect().images.remove(props["image_ref"])
+        remove_tag(connect(), props["image_ref"])
 
 
 def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
