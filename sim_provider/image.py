@@ -1,12 +1,14 @@
 """A local image: a registry reference pulled only when absent, or a folder built and tagged by content."""
 
+import contextlib
+import re
 from typing import Any
 
 import docker.errors
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
-from sim_provider.docker_ops import SimError, connect, ensure_image, find_image, remove_tag
+from sim_provider.docker_ops import RESOURCE_LABEL, SimError, connect, ensure_image, find_image, remove_tag
 from sim_provider.engine import EngineBoundProvider
 from sim_provider.resource_type import SimResource
 
@@ -45,15 +47,66 @@ class ImageProvider(EngineBoundProvider):
 
 
 def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
+    """Build `ref`; a build that fails keeps nothing: its step containers (`forcerm`) and the images
+    its finished steps committed go, and the error carries the failing step's output."""
     try:
         image, _ = client.images.build(
-            path=props["context"], dockerfile=props["dockerfile"], tag=ref, labels=props["labels"], rm=True
+            path=props["context"],
+            dockerfile=props["dockerfile"],
+            tag=ref,
+            labels=props["labels"],
+            rm=True,
+            forcerm=True,
         )
     except docker.errors.BuildError as error:
-        lines = [entry.get("stream") or entry.get("error") or "" for entry in error.build_log]
-        tail = "".join(lines).strip().splitlines()[-20:]
-        raise SimError(f"Building {props['context']} failed: {error.msg}\n" + "\n".join(tail)) from None
+        log = "".join(str(entry.get("stream") or "") for entry in error.build_log).splitlines()
+        _remove_committed(client, log)
+        workload = props["labels"].get(RESOURCE_LABEL, props["repository"])
+        step, output = _failing_step(log)
+        raise SimError(
+            f"Workload {workload!r}: building {props['context']} failed at {step}: {error.msg}\n"
+            f"Its output:\n{output}\n"
+            "Fix the Dockerfile and run `pulumi up` again; nothing of the failed build was kept."
+        ) from None
     return image
+
+
+# The classic builder's log: each step, and the image it committed (or took from the cache).
+STEP = re.compile(r"^Step \d+/\d+ : (\S+)")
+COMMITTED = re.compile(r"^ ---> ([0-9a-f]{12})$")
+
+
+def _remove_committed(client: docker.DockerClient, log: list[str]) -> None:
+    """Remove the images the steps of a failed build committed (nothing is tagged: they would stay
+    dangling), newest first. A base image (FROM) and a step taken from the cache are not its own."""
+    made: list[str] = []
+    own = cached = False
+    for line in log:
+        if step := STEP.match(line):
+            own, cached = step.group(1).upper() != "FROM", False
+        elif line == " ---> Using cache":
+            cached = True
+        elif (committed := COMMITTED.match(line)) and own and not cached:
+            made.append(committed.group(1))
+    for image_id in reversed(made):
+        image = find_image(client, image_id)
+        if image is not None and not image.tags:
+            # Not forced, not pruning: an image something else builds on (a child) stays.
+            with contextlib.suppress(docker.errors.APIError):
+                client.api.remove_image(image.id, noprune=True)
+
+
+def _failing_step(log: list[str]) -> tuple[str, str]:
+    """The last step the log shows (`step 3 (RUN ...)`: the count would include the LABEL steps the
+    builder appends for our labels) and what it printed."""
+    starts = [index for index, line in enumerate(log) if STEP.match(line)]
+    if not starts:
+        return "its first step", "\n".join(log[-20:]) or "(no output)"
+    header, *lines = log[starts[-1] :]
+    number, _, instruction = header.removeprefix("Step ").partition(" : ")
+    noise = (" ---> ", "The command '", "Removing intermediate container ")
+    printed = [line for line in lines if not line.startswith(noise)]
+    return f"step {number.partition('/')[0]} ({instruction})", "\n".join(printed[-20:]).strip() or "(no output)"
 
 
 class LocalImage(SimResource):

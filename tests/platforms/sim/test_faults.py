@@ -3,10 +3,12 @@ things done beside the stack (a container run from a tag we built, a network tak
 never make `up` or `destroy` fail with Docker's raw texts, and never cost the user what is theirs."""
 
 import contextlib
+import uuid
 
 import docker.errors
 import pytest
 import requests
+from pulumi import automation as auto
 
 from tests.support.docker_state import labelled
 
@@ -66,3 +68,35 @@ def test_a_container_run_by_hand_from_a_built_tag_blocks_neither_up_nor_destroy(
         with contextlib.suppress(docker.errors.NotFound):
             docker_client.images.remove(theirs.image.id)
     assert labelled(docker_client, project.stack_label)["images"] == []
+
+
+def test_a_failed_build_leaves_nothing_and_the_fixed_build_deploys(sim_project, docker_client) -> None:
+    """Item 10: a failing RUN step left its exited container and the images of the steps before it
+    (dangling, untagged); the error now carries the step's output, and nothing of the build stays."""
+    marker = uuid.uuid4().hex
+    project = sim_project(BUILT)
+    site(project, "v1\n", f"RUN echo {marker} > /kept\nRUN echo {marker}-says-no; exit 1\n")
+    with pytest.raises(auto.CommandError) as caught:
+        project.up()
+    message = str(caught.value)
+    assert f"failed at step 3 (RUN echo {marker}-says-no; exit 1)" in message
+    assert f"Its output:\n{marker}-says-no\n" in message
+    assert "returned a non-zero code: 1" in message
+
+    def mentions_marker(command: object) -> bool:
+        return marker in " ".join(command or []) if isinstance(command, list) else marker in str(command)
+
+    containers = [
+        c for c in docker_client.containers.list(all=True) if mentions_marker(c.attrs["Config"]["Cmd"])
+    ]
+    assert containers == [], "no exited build container"
+    images = [
+        i.id
+        for i in docker_client.images.list(all=True)
+        if mentions_marker((i.attrs.get("ContainerConfig") or {}).get("Cmd"))
+    ]
+    assert images == [], "no image of a step of the failed build"
+
+    site(project, "v2\n", f"RUN echo {marker} > /kept\n")
+    project.up()
+    assert requests.get(project.outputs()["url"] + "/page.html", timeout=5).text == "v2\n"
