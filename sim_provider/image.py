@@ -106,7 +106,8 @@ def _failing_step(log: list[str]) -> tuple[str, str]:
     number, _, instruction = header.removeprefix("Step ").partition(" : ")
     noise = (" ---> ", "The command '", "Removing intermediate container ")
     printed = [line for line in lines if not line.startswith(noise)]
-    return f"step {number.partition('/')[0]} ({instruction})", "\n".join(printed[-20:]).strip() or "(no output)"
+    output = "\n".join(printed[-20:]).strip() or "(no output)"
+    return f"step {number.partition('/')[0]} ({instruction})", output
 
 
 class LocalImage(SimResource):
