@@ -32,7 +32,7 @@ from sim_provider.docker_ops import (
     whole_number,
 )
 from sim_provider.pending_create import PendingCreate, pending_create
-from sim_provider.readiness import Probe, http_probe, wait_until_ready
+from sim_provider.readiness import Probe, Seen, http_probe, wait_until_ready
 from sim_provider.resource_type import SimResource
 
 LISTEN_PORT = 8080
@@ -101,16 +101,18 @@ def forwarding_probe(port: int) -> Probe:
     """Ready when HAProxy holds a connection open, i.e. it has a live replica to forward to
     (with none, it closes the connection at once)."""
 
-    def check() -> bool:
+    def check() -> Seen:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
                 # With no live replica HAProxy closes at once: a short quiet window means forwarding.
                 connection.settimeout(0.05)
-                return connection.recv(1) != b""
+                if connection.recv(1) != b"":
+                    return Seen(True, "forwarding")
+                return Seen(False, "connection closed at once (no live replica)")
         except TimeoutError:
-            return True
-        except OSError:
-            return False
+            return Seen(True, "forwarding")
+        except OSError as error:
+            return Seen(False, f"no connection ({error.strerror or type(error).__name__})")
 
     return Probe(check, f"127.0.0.1:{port} forwarding to a replica")
 

@@ -18,7 +18,7 @@ from sim_provider.docker_ops import (
     remove_container,
     remove_labelled_containers,
 )
-from sim_provider.readiness import Probe
+from sim_provider.readiness import Probe, Seen, http_seen
 
 
 def host_reaches_containers(client: docker.DockerClient) -> bool:
@@ -52,12 +52,26 @@ def _succeeds(prober: Container, script: str) -> bool:
 
 def network_http_probe(prober: Container, ip: str, port: int, path: str) -> Probe:
     request = shlex.quote(f"GET {path} HTTP/1.0\r\nHost: {ip}\r\n\r\n")
-    script = f"printf %s {request} | nc -w 2 {ip} {port} | head -n 1 | grep -q ' 2[0-9][0-9] '"
+    script = f"printf %s {request} | nc -w 2 {ip} {port} | head -n 1"
+
+    def check() -> Seen:
+        # The status line, e.g. "HTTP/1.0 404 Not Found"; nothing when no server answers.
+        status_line = prober.exec_run(["sh", "-c", script]).output.decode(errors="replace").strip()
+        _, status, reason = [*status_line.split(" ", 2), "", ""][:3]
+        if not status.isdigit():
+            return Seen(False, "no answer")
+        return http_seen(int(status), reason)
+
     what = f"GET http://{ip}:{port}{path} answering 2xx (probed from the network)"
-    return Probe(lambda: _succeeds(prober, script), what)
+    return Probe(check, what, path)
 
 
 def network_tcp_probe(prober: Container, ip: str, port: int) -> Probe:
     script = f"nc -w 1 {ip} {port} </dev/null"
     what = f"{ip}:{port} accepting connections (probed from the network)"
-    return Probe(lambda: _succeeds(prober, script), what)
+
+    def check() -> Seen:
+        accepted = _succeeds(prober, script)
+        return Seen(accepted, "connection accepted" if accepted else "no connection")
+
+    return Probe(check, what)

@@ -4,6 +4,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from docker.models.containers import Container
@@ -14,40 +15,63 @@ from sim_provider.engine import ensure_engine_running
 POLL_SECONDS = 0.05
 # Without a port there is nothing to probe: a container still running after this long counts as up.
 SETTLE_SECONDS = 0.5
+# A server that answers 404 at the readiness path this long is up, and the path is wrong: it fails
+# then, not at the readiness timeout. Not at the first 404: a server may answer before it mounts its
+# routes, or (as the test app) serve the path only once ready.
+NOT_FOUND_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One answer of a probe: ready or not, and what it saw ("got 404 Not Found")."""
+
+    ready: bool
+    what: str
+    status: int | None = None
+
+
+def http_seen(status: int, reason: str = "") -> Seen:
+    return Seen(200 <= status < 300, f"got {status} {reason}".rstrip(), status)
 
 
 @dataclass(frozen=True)
 class Probe:
     """What "ready" means, and a phrase for the error message."""
 
-    check: Callable[[], bool]
+    check: Callable[[], Seen]
     description: str
+    path: str | None = None
+    """The HTTP path probed, if any (a 404 there for long means the path is wrong)."""
 
 
 def http_probe(url: str) -> Probe:
-    def check() -> bool:
+    def check() -> Seen:
         try:
-            return 200 <= requests.get(url, timeout=1).status_code < 300
-        except requests.RequestException:
-            return False
+            answer = requests.get(url, timeout=1)
+        except requests.RequestException as error:
+            return Seen(False, f"no answer ({type(error).__name__})")
+        return http_seen(answer.status_code, answer.reason or "")
 
-    return Probe(check, f"GET {url} answering 2xx")
+    return Probe(check, f"GET {url} answering 2xx", urlsplit(url).path or "/")
 
 
 def tcp_probe(host: str, port: int) -> Probe:
-    def check() -> bool:
+    def check() -> Seen:
         try:
             with socket.create_connection((host, port), timeout=1):
-                return True
-        except OSError:
-            return False
+                return Seen(True, "connection accepted")
+        except OSError as error:
+            return Seen(False, f"no connection ({error.strerror or type(error).__name__})")
 
     return Probe(check, f"{host}:{port} accepting connections")
 
 
 def running_probe() -> Probe:
     started = time.monotonic()
-    return Probe(lambda: time.monotonic() - started >= SETTLE_SECONDS, "the process staying up")
+    return Probe(
+        lambda: Seen(time.monotonic() - started >= SETTLE_SECONDS, "the process running"),
+        "the process staying up",
+    )
 
 
 def wait_until_ready(
@@ -55,6 +79,7 @@ def wait_until_ready(
 ) -> None:
     deadline = time.monotonic() + timeout_seconds
     successes = 0
+    not_found_since: float | None = None
     while True:
         ensure_engine_running(what)  # nobody waits for the answer any more
         container.reload()
@@ -65,12 +90,23 @@ def wait_until_ready(
                 f"{what} exited with code {code} before it was ready. Its last log lines:\n"
                 f"{last_log_lines(container)}"
             )
-        successes = successes + 1 if probe.check() else 0
+        seen = probe.check()
+        successes = successes + 1 if seen.ready else 0
         if successes >= successes_needed:
             return
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        not_found_since = (not_found_since or now) if seen.status == 404 else None
+        if not_found_since is not None and now - not_found_since >= NOT_FOUND_SECONDS:
             raise SimError(
-                f"{what} was not ready after {timeout_seconds:g}s (waiting for {probe.description}). "
-                f"Its last log lines:\n{last_log_lines(container)}"
+                f"{what} is up, but its readiness path {probe.path!r} is not there: {seen.what} for "
+                f"{now - not_found_since:.0f}s (waiting for {probe.description}). The path is likely "
+                "wrong: set `readiness` to a path the server answers with 2xx once ready (or leave it "
+                f"out to wait for the port), then run `pulumi up` again. Its last log lines:\n"
+                f"{last_log_lines(container)}"
+            )
+        if now > deadline:
+            raise SimError(
+                f"{what} was not ready after {timeout_seconds:g}s (waiting for {probe.description}; "
+                f"last: {seen.what}). Its last log lines:\n{last_log_lines(container)}"
             )
         time.sleep(POLL_SECONDS)

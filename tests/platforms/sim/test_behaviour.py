@@ -76,6 +76,7 @@ def test_never_ready_fails_with_the_last_log_lines_and_leaves_nothing(
     message = str(caught.value)
     assert "was not ready after 3s" in message
     assert "GET http://" in message and "/healthz answering 2xx" in message
+    assert "; last: got 404 Not Found)" in message, "the status seen is in the error"
     assert "listening on 8080" in message, "the container's own last log line is in the error"
     assert ("probed from the network" in message) == (probe_from == "network")
     assert containers_of(docker_client, project, "web") == []

@@ -4,6 +4,7 @@ never make `up` or `destroy` fail with Docker's raw texts, and never cost the us
 
 import contextlib
 import re
+import time
 import uuid
 
 import docker.errors
@@ -101,3 +102,25 @@ def test_a_failed_build_leaves_nothing_and_the_fixed_build_deploys(sim_project, 
     site(project, "v2\n", f"RUN echo {marker} > /kept\n")
     project.up()
     assert requests.get(project.outputs()["url"] + "/page.html", timeout=5).text == "v2\n"
+
+
+@pytest.mark.parametrize("probe_from", ["host", "network"])
+def test_a_readiness_path_the_server_does_not_have_fails_fast_with_the_status_seen(
+    sim_project, probe_from: str
+) -> None:
+    """Item 11: a readiness path answering 404 waited the whole readiness timeout (60 s) and said only
+    "not ready". A server answering 404 for 5 s is up and the path is wrong: it says so then."""
+    project = sim_project(
+        """
+        Workload("web", {"image": "containers-test/app", "port": 8080, "readiness": "/no-such-path"})
+    """,
+        config={"containers:simProbeFrom": probe_from},
+    )
+    started = time.monotonic()
+    with pytest.raises(auto.CommandError) as caught:
+        project.up()
+    elapsed = time.monotonic() - started
+    message = str(caught.value)
+    assert "is up, but its readiness path '/no-such-path' is not there: got 404 Not Found" in message
+    assert "The path is likely wrong" in message
+    assert elapsed < 30, f"took {elapsed:.0f}s: the readiness timeout is 60 s"
