@@ -66,6 +66,17 @@ STYLE = {
 }
 
 
+# gRPC's words before a provider's error (its server wraps what a provider raises), and the engine's
+# closing line for a failed operation: neither tells the user anything the error itself does not.
+GRPC_PREFIX = "Exception calling application: "
+GENERIC_FAILURES = {f"{operation} failed" for operation in ("update", "preview", "destroy", "refresh")}
+
+
+def generic(message: str) -> bool:
+    """The engine's closing words for a failure another error explains."""
+    return message in GENERIC_FAILURES or message.startswith("an unhandled error occurred: Program exited")
+
+
 class UsageError(Exception):
     """Bad usage: exit code 2."""
 
@@ -113,7 +124,7 @@ class Progress:
         elif event.diagnostic_event is not None:
             diagnostic = event.diagnostic_event
             if diagnostic.severity == "error" and not diagnostic.ephemeral:
-                message = diagnostic.message.strip()
+                message = diagnostic.message.strip().removeprefix(GRPC_PREFIX)
                 if message and message not in self.errors:
                     self.errors.append(message)
         elif event.summary_event is not None:
@@ -223,7 +234,10 @@ def run_operation(
             result = operation(on_event=on_event)
         except auto.CommandError as error:
             live.update(progress.table())
-            failure = "\n".join(progress.errors) or engine_message(error)
+            # One line per distinct error (resources failing alike share one), the engine's generic
+            # "update failed" only when nothing says more.
+            specific = [message for message in progress.errors if not generic(message)]
+            failure = "\n".join(specific or progress.errors) or engine_message(error)
             console.print(f"\n[bold red]{command} failed[/]:\n{failure}", highlight=False)
             return FAILED, None
     if progress.summary:

@@ -36,12 +36,25 @@ def connect() -> docker.DockerClient:
         client = docker.from_env()
         client.ping()
     except docker.errors.DockerException as error:
-        where = os.environ.get("DOCKER_HOST", "the default socket (unix:///var/run/docker.sock)")
-        raise SimError(
-            f"Cannot reach the Docker engine at {where}: {error}. Start Docker (or dockerd) and run "
-            "`pulumi up` again; nothing was changed."
-        ) from None
+        raise SimError(unreachable(error)) from None
     return client
+
+
+def unreachable(error: Exception) -> str:
+    """Why the engine does not answer, and what to do: a socket this user may not open is not an
+    engine that is down."""
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    if "Permission denied" in str(error) or "PermissionError" in str(error):
+        socket_path = host.removeprefix("unix://")
+        return (
+            f"Permission denied on the Docker socket {socket_path}: this user may not use the Docker "
+            "engine. Add the user to the `docker` group (`sudo usermod -aG docker $USER`, then log in "
+            "again), or set DOCKER_HOST to an engine it may use; nothing was changed."
+        )
+    return (
+        f"Cannot reach the Docker engine at {host}: {error}. Start Docker (or dockerd) and run "
+        "`pulumi up` again; nothing was changed."
+    )
 
 
 def find_container(client: docker.DockerClient, container_id: str) -> Container | None:

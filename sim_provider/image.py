@@ -58,6 +58,15 @@ def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
             rm=True,
             forcerm=True,
         )
+    except docker.errors.APIError as error:
+        if error.status_code != 400:
+            raise
+        # The builder refuses the Dockerfile before any step ("dockerfile parse error line 1: ...").
+        workload = props["labels"].get(RESOURCE_LABEL, props["repository"])
+        raise SimError(
+            f"Workload {workload!r}: the Dockerfile {props['dockerfile']} in {props['context']} cannot "
+            f"be built: {error.explanation}. Fix it and run `pulumi up` again; nothing was built."
+        ) from None
     except docker.errors.BuildError as error:
         log = "".join(str(entry.get("stream") or "") for entry in error.build_log).splitlines()
         _remove_committed(client, log)

@@ -1,13 +1,13 @@
 """The per-stack Docker network on which workloads reach each other by name."""
 
-import contextlib
 from typing import Any
 
 import docker.errors
 import pulumi
+from docker.models.networks import Network
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
-from sim_provider.docker_ops import CHECKOUT_LABEL, SimError, connect
+from sim_provider.docker_ops import CHECKOUT_LABEL, RESOURCE_LABEL, SimError, connect
 from sim_provider.engine import EngineBoundProvider
 from sim_provider.resource_type import SimResource
 
@@ -20,23 +20,17 @@ class NetworkProvider(EngineBoundProvider):
         client = connect()
         labels = {**props["labels"], CHECKOUT_LABEL: props["checkout"]}
         for existing in client.networks.list(names=[props["name"]]):
-            if existing.name != props["name"]:
-                continue  # the engine's name filter matches substrings
-            theirs = dict(existing.attrs.get("Labels") or {})
-            owner = theirs.pop(CHECKOUT_LABEL, None)
-            if theirs == props["labels"] and owner in (None, props["checkout"]):
-                # Ours, left by an interrupted update (older versions did not label the checkout).
-                return CreateResult(existing.id, {**props})
-            raise SimError(
-                f"The Docker network {props['name']!r} already exists and is not this stack's: "
-                + (
-                    f"another checkout of the same project and stack runs it ({owner}). "
-                    if owner
-                    else "something else created it. "
-                )
-                + "Use another stack name here (`pulumi stack init`), or destroy the other one first."
+            if existing.name == props["name"]:  # the engine's name filter matches substrings
+                return CreateResult(_ours(existing, props).id, {**props})
+        try:
+            network = client.networks.create(
+                props["name"], driver="bridge", labels=labels, check_duplicate=True
             )
-        network = client.networks.create(props["name"], driver="bridge", labels=labels, check_duplicate=True)
+        except docker.errors.APIError as error:
+            if error.status_code != 409:
+                raise
+            # Created meanwhile by someone else (the engine refuses a second one of that name).
+            return CreateResult(_ours(client.networks.get(props["name"]), props).id, {**props})
         return CreateResult(network.id, {**props})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -51,8 +45,51 @@ class NetworkProvider(EngineBoundProvider):
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        with contextlib.suppress(docker.errors.NotFound):
-            connect().networks.get(id_).remove()
+        try:
+            network = connect().networks.get(id_)
+        except docker.errors.NotFound:
+            return
+        try:
+            network.remove()
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as error:
+            if error.status_code != 403:  # "has active endpoints"
+                raise
+            # This stack's containers are gone by now (they depend on the network): these are not its.
+            network.reload()
+            names = sorted(c.get("Name", "?") for c in (network.attrs.get("Containers") or {}).values())
+            raise SimError(
+                f"The Docker network {props['name']!r} of cluster {_cluster(props)!r} cannot be removed: "
+                f"containers this stack did not create are connected to it ({', '.join(names)}). "
+                f"Disconnect them (`docker network disconnect {props['name']} <container>`) or remove "
+                "them, then run `pulumi destroy` again."
+            ) from None
+
+
+def _cluster(props: dict[str, Any]) -> str:
+    return str(props["labels"].get(RESOURCE_LABEL, props["name"]))
+
+
+def _ours(existing: Network, props: dict[str, Any]) -> Network:
+    """A network of our name that exists: ours, left by an interrupted update (older versions did not
+    label the checkout), or a clear error."""
+    theirs = dict(existing.attrs.get("Labels") or {})
+    owner = theirs.pop(CHECKOUT_LABEL, None)
+    if theirs == props["labels"] and owner in (None, props["checkout"]):
+        return existing
+    name = props["name"]
+    raise SimError(
+        f"Cluster {_cluster(props)!r}: the Docker network {name!r} already exists and is not this "
+        "stack's: "
+        + (
+            f"another checkout of the same project and stack runs it ({owner}). "
+            "Use another stack name here (`pulumi stack init`), or destroy the other one first."
+            if owner
+            else "something else created it. Remove it (`docker network rm "
+            f"{name}`) if nothing needs it, or use another stack name here (`pulumi stack init`)."
+        )
+    )
 
 
 class DockerNetwork(SimResource):

@@ -8,6 +8,8 @@ import os
 from typing import Any
 
 import pulumi
+from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_monitor
 
 from components.platforms.names import dns_label, stack_label
 from components.platforms.outputs import ClusterOutputs, WorkloadOutputs
@@ -19,6 +21,7 @@ from components.platforms.sim.load_balancers import create_load_balancer
 from components.spec.cluster import ClusterSpec
 from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
+from sim_provider.docker_ops import SimError, connect
 from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress
 from sim_provider.network import DockerNetwork
@@ -43,10 +46,26 @@ def checkout() -> str:
     return f"{where} (state: {backend})" if backend else where
 
 
+def require_docker() -> None:
+    """Before an update registers anything: the Docker engine answers, or ONE error says why.
+
+    Every sim resource needs the engine; left to the providers, each of the creates started in
+    parallel (the network, every image) failed with the same message. Not at preview (it needs no
+    Docker) and not under `components.testing`'s mocks (no engine there).
+    """
+    if pulumi.runtime.is_dry_run() or isinstance(get_monitor(), MockMonitor):
+        return
+    try:
+        connect().close()
+    except SimError as error:
+        raise pulumi.RunError(str(error)) from None
+
+
 def create_cluster(
     parent: pulumi.Resource, spec: ClusterSpec, default: bool, config: StackConfig
 ) -> ClusterOutputs:
     """A cluster on sim is the Docker network its workloads share."""
+    require_docker()
     network = DockerNetwork(
         f"{spec.resource_name}-network",
         {

@@ -209,13 +209,31 @@ def test_changed_args_replace_the_container_behind_the_same_url(sim_project, doc
 
 
 def test_docker_engine_down_is_one_clear_error(sim_project) -> None:
+    """Item 11 of issue 11: each resource created in parallel (network, images) failed with the same
+    message, behind gRPC's "Exception calling application:". The program now checks once."""
     project = sim_project("""
-        Workload("web", {"image": "containers-test/app", "port": 8080})
+        web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True})
     """)
-    project.stack.workspace.env_vars["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"
+    down = "unix:///nonexistent/docker.sock"
+    project.stack.workspace.env_vars["DOCKER_HOST"] = down
     with pytest.raises(auto.CommandError) as caught:
         project.up()
-    assert "Cannot reach the Docker engine at unix:///nonexistent/docker.sock" in str(caught.value)
+    output = str(caught.value)
+    diagnostics = output.partition("Diagnostics:")[2]
+    assert diagnostics.count(f"Cannot reach the Docker engine at {down}") == 1, output
+    assert "Exception calling application" not in output
+    assert "Traceback" not in output
+    env = {**os.environ, **project.stack.workspace.env_vars}
+    cli = subprocess.run(
+        [sys.executable, "-m", "components", "up", "--stack", "test", "--dir", str(project.path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    printed = " ".join((cli.stdout + cli.stderr).split())  # the console wraps long lines
+    assert cli.returncode == 1
+    assert printed.count("Cannot reach the Docker engine") == 1, printed
+    assert "Exception calling application" not in printed and "update failed" not in printed
     del project.stack.workspace.env_vars["DOCKER_HOST"]
 
 

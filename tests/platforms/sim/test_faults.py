@@ -4,14 +4,18 @@ never make `up` or `destroy` fail with Docker's raw texts, and never cost the us
 
 import contextlib
 import re
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import docker.errors
 import pytest
 import requests
 from pulumi import automation as auto
 
+from tests.support import ROOT
 from tests.support.docker_state import labelled
 
 pytestmark = pytest.mark.sim
@@ -124,3 +128,79 @@ def test_a_readiness_path_the_server_does_not_have_fails_fast_with_the_status_se
     assert "is up, but its readiness path '/no-such-path' is not there: got 404 Not Found" in message
     assert "The path is likely wrong" in message
     assert elapsed < 30, f"took {elapsed:.0f}s: the readiness timeout is 60 s"
+
+
+def test_a_dockerfile_syntax_error_is_one_clear_message(sim_project) -> None:
+    """Item 11: the builder's 400 reached the user raw ("400 Client Error for http+docker://...")."""
+    project = sim_project(BUILT)
+    project.write("site/Dockerfile", "FORM containers-test/app\n")
+    with pytest.raises(auto.CommandError) as caught:
+        project.up()
+    message = str(caught.value)
+    assert "Workload 'web': the Dockerfile Dockerfile in " in message
+    assert "cannot be built: dockerfile parse error line 1: unknown instruction: FORM" in message
+    assert "Client Error" not in message and "http+docker" not in message
+
+
+def test_a_network_name_taken_by_a_network_not_ours_is_refused_clearly(sim_project, docker_client) -> None:
+    """Item 11: the network of our name that something else made is named with its cluster and what
+    to do; once it is gone, `up` deploys."""
+    project = sim_project('Workload("web", {"image": "containers-test/app", "port": 8080})\n')
+    taken = docker_client.networks.create(f"{project.path.name}-test-app")
+    try:
+        with pytest.raises(auto.CommandError) as caught:
+            project.up()
+        message = str(caught.value)
+        assert f"Cluster 'app': the Docker network '{taken.name}' already exists and is not this" in message
+        assert f"something else created it. Remove it (`docker network rm {taken.name}`)" in message
+        assert "Client Error" not in message
+    finally:
+        taken.remove()
+    project.up()
+
+
+def test_a_foreign_container_on_our_network_at_destroy_is_named(sim_project, docker_client) -> None:
+    """Item 11: `destroy` failed with Docker's raw 403 ("network ... has active endpoints")."""
+    project = sim_project('Workload("web", {"image": "containers-test/app", "port": 8080})\n')
+    project.up()
+    network = f"{project.path.name}-test-app"
+    theirs = docker_client.containers.run(
+        "containers-test/app", detach=True, network=network, name=f"theirs-{uuid.uuid4().hex[:6]}"
+    )
+    try:
+        with pytest.raises(auto.CommandError) as caught:
+            project.stack.destroy()
+        message = str(caught.value)
+        assert f"The Docker network '{network}' of cluster 'app' cannot be removed" in message
+        assert f"containers this stack did not create are connected to it ({theirs.name})" in message
+        assert f"`docker network disconnect {network} <container>`" in message
+        assert "Client Error" not in message
+        theirs.reload()
+        assert theirs.status == "running", "the foreign container is left alone"
+    finally:
+        theirs.remove(force=True)
+    project.stack.destroy()
+
+
+def test_a_docker_socket_this_user_may_not_open_is_not_called_docker_down(docker_client) -> None:
+    """Item 11: a permission error on the socket said "Start Docker". Connecting as a user outside
+    the socket's group (root may open any socket) gets the real EACCES from the real socket."""
+    # The system's interpreter (this one may live where that user cannot read), with our packages.
+    python = Path("/usr/bin/python3")
+    if not python.exists():
+        pytest.skip("no system python3 to run as another user")
+    site = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
+    probe = "from sim_provider.docker_ops import connect\ntry:\n    connect()\nexcept Exception as e:\n    print(e)"  # noqa: E501
+    run = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(python), "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env={"DOCKER_HOST": "unix:///var/run/docker.sock", "PYTHONPATH": f"{ROOT}:{site}"},
+        check=True,
+    )
+    assert "Permission denied on the Docker socket /var/run/docker.sock" in run.stdout, (
+        run.stdout + run.stderr
+    )
+    assert "docker` group" in run.stdout
+    assert "Start Docker" not in run.stdout
