@@ -50,11 +50,15 @@ def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
     """Build `ref`; a build that fails keeps nothing: its step containers (`forcerm`) and the images
     its finished steps committed go, and the error carries the failing step's output."""
     try:
+        # No `labels`: the builder would append a LABEL step whose layer goes with our tag at
+        # destroy, so every build after a destroy or an edit commits one more layer (0.30 s against
+        # 0.07 s from cache), and every container run from the image, also one a person starts by
+        # hand, would carry our labels and pass for ours. The `<project>-<stack>-` repository
+        # is what identifies our images.
         image, _ = client.images.build(
             path=props["context"],
             dockerfile=props["dockerfile"],
             tag=ref,
-            labels=props["labels"],
             rm=True,
             forcerm=True,
         )

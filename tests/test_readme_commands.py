@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.docker_state import built_image_pattern
+
 ROOT = Path(__file__).resolve().parent.parent
 STACK_LABEL = "containers/sim"  # the root project's name and its default stack
 
@@ -46,14 +48,16 @@ def working_tree_copy(target: Path) -> Path:
 
 
 def labelled(stack_label: str) -> str:
-    """Every container, network and image carrying the stack's label, as `docker` lists them."""
+    """Every container and network carrying the stack's label, and every image it built, as `docker`
+    lists them."""
     found = []
-    for kind in ("container ls -a", "network ls", "image ls"):
+    for kind, selector in (
+        ("container ls -a", f"label=containers.stack={stack_label}"),
+        ("network ls", f"label=containers.stack={stack_label}"),
+        ("image ls", f"reference={built_image_pattern(stack_label)}"),
+    ):
         listed = subprocess.run(
-            ["docker", *kind.split(), "-q", "--filter", f"label=containers.stack={stack_label}"],
-            capture_output=True,
-            check=True,
-            text=True,
+            ["docker", *kind.split(), "-q", "--filter", selector], capture_output=True, check=True, text=True
         ).stdout.split()
         found += [f"{kind.split()[0]} {ident}" for ident in listed]
     return ", ".join(found)

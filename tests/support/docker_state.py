@@ -1,13 +1,23 @@
-"""What the sim platform left in Docker, found by the labels it puts on everything."""
+"""What the sim platform left in Docker: containers and networks by the labels it puts on them,
+built images by their repository (`<project>-<stack>-<workload>`; built images carry no labels)."""
 
 from typing import Any
 
+from components.platforms.names import dns_label
+
 
 def labelled(docker_client: Any, stack_label: str) -> dict[str, list[str]]:
-    """Everything in Docker carrying the stack's label, by kind."""
+    """Everything in Docker of the stack `stack_label` ('<project>/<stack>'), by kind."""
     selector = {"label": f"containers.stack={stack_label}"}
     return {
         "containers": [c.name for c in docker_client.containers.list(all=True, filters=selector)],
         "networks": [n.name for n in docker_client.networks.list(filters=selector)],
-        "images": [t for i in docker_client.images.list(filters=selector) for t in i.tags],
+        "images": [
+            t for i in docker_client.images.list(name=built_image_pattern(stack_label)) for t in i.tags
+        ],
     }
+
+
+def built_image_pattern(stack_label: str) -> str:
+    """The repository pattern (`docker image ls --filter reference=...`) of the stack's built images."""
+    return dns_label(*stack_label.split("/")) + "-*"
