@@ -57,11 +57,17 @@ Run = Callable[..., Graph]
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
-    """`run(program, config=None)` on the eks platform, in a fresh folder (charts are written there)."""
+    """`run(program, config=None, ecr_images=None)` on the eks platform, in a fresh folder (charts are
+    written there); `ecr_images`: digests already in ECR, by repository name and tag."""
     monkeypatch.chdir(tmp_path)
 
-    def run_eks(program: Callable[[], Any], config: dict[str, str] | None = None) -> Graph:
+    def run_eks(
+        program: Callable[[], Any],
+        config: dict[str, str] | None = None,
+        ecr_images: dict[tuple[str, str], str] | None = None,
+    ) -> Graph:
         mocks = testing.use_mocks("eks", {**EKS_CONFIG, **(config or {})}, project="containers", stack="unit")
+        mocks.ecr_images = dict(ecr_images or {})
         run_eks.mocks = mocks  # type: ignore[attr-defined]
         return Graph(by_name(mocks.run(program)))
 
@@ -498,6 +504,25 @@ def test_a_build_folder_is_pushed_to_ecr_for_amd64_nodes(run: Run, tmp_path: Pat
     [workload] = workloads
     assert graph["backend-chart"].inputs["values"]["image"] == value(workload.image_ref)
     assert value(workload.image_ref).startswith(f"{tag}@sha256:")
+
+
+def test_a_tag_already_in_ecr_is_deployed_without_building_or_pushing(run: Run, tmp_path: Path) -> None:
+    """Issue 8, item 17: ECR's tags are immutable, so `up` from a second checkout or a CI runner must
+    not push the content-hash tag again: a tag ECR holds registers no docker-build Image, and the
+    chart runs the digest ECR has for it."""
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "Dockerfile").write_text("FROM scratch\n")
+
+    def program() -> None:
+        Workload("backend", {"image": "./backend", "port": 3000})
+
+    absent = run(program)
+    repository_name = absent["backend-repository"].inputs["name"]
+    [tagged] = absent["backend-image"].inputs["tags"]
+    digest = "sha256:" + "e" * 64
+    present = run(program, ecr_images={(repository_name, tagged.rsplit(":", 1)[1]): digest})
+    assert present.of_type("docker-build:index:Image") == {}
+    assert present["backend-chart"].inputs["values"]["image"] == f"{tagged}@{digest}"
 
 
 def test_the_chart_installed_passes_helm_lint_template_and_kubernetes_schemas(
