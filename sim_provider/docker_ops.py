@@ -152,8 +152,7 @@ def remove_tag(client: docker.DockerClient, ref: str) -> None:
     tag without force is then refused (409: "must force"); a forced removal of a tag reference only
     untags: Docker keeps an image that a running container uses (untagged, `<none>`, until
     `docker image prune` once the container is gone), and a stopped container keeps its layers
-    and still starts. The container
-    itself is never stopped or removed. A missing tag is fine.
+    and still starts. The container itself is never stopped or removed. A missing tag is fine.
     """
     try:
         client.api.remove_image(ref)

@@ -66,22 +66,25 @@ def _build(client: docker.DockerClient, props: dict[str, Any], ref: str) -> Any:
         if error.status_code != 400:
             raise
         # The builder refuses the Dockerfile before any step ("dockerfile parse error line 1: ...").
-        workload = props["labels"].get(RESOURCE_LABEL, props["repository"])
         raise SimError(
-            f"Workload {workload!r}: the Dockerfile {props['dockerfile']} in {props['context']} cannot "
-            f"be built: {error.explanation}. Fix it and run `pulumi up` again; nothing was built."
+            f"Workload {_workload(props)!r}: the Dockerfile {props['dockerfile']} in {props['context']} "
+            f"cannot be built: {error.explanation}. Fix it and run `pulumi up` again; nothing was built."
         ) from None
     except docker.errors.BuildError as error:
         log = "".join(str(entry.get("stream") or "") for entry in error.build_log).splitlines()
         _remove_committed(client, log)
-        workload = props["labels"].get(RESOURCE_LABEL, props["repository"])
         step, output = _failing_step(log)
         raise SimError(
-            f"Workload {workload!r}: building {props['context']} failed at {step}: {error.msg}\n"
+            f"Workload {_workload(props)!r}: building {props['context']} failed at {step}: {error.msg}\n"
             f"Its output:\n{output}\n"
             "Fix the Dockerfile and run `pulumi up` again; nothing of the failed build was kept."
         ) from None
     return image
+
+
+def _workload(props: dict[str, Any]) -> str:
+    """The workload an image is built for, as its errors name it."""
+    return str(props["labels"].get(RESOURCE_LABEL, props["repository"]))
 
 
 # The classic builder's log: each step, and the image it committed (or took from the cache).
@@ -110,8 +113,7 @@ def _remove_committed(client: docker.DockerClient, log: list[str]) -> None:
 
 
 def _failing_step(log: list[str]) -> tuple[str, str]:
-    """The last step the log shows (`step 3 (RUN ...)`: the count would include the LABEL steps the
-    builder appends for our labels) and what it printed."""
+    """The last step the log shows (`step 3 (RUN ...)`) and what it printed."""
     starts = [index for index, line in enumerate(log) if STEP.match(line)]
     if not starts:
         return "its first step", "\n".join(log[-20:]) or "(no output)"

@@ -68,8 +68,8 @@ def test_a_container_run_by_hand_from_a_built_tag_blocks_neither_up_nor_destroy(
             theirs.start()  # it still has its image's layers
             theirs.wait(timeout=10)
     finally:
-        # It inherited the image's labels: remove it before the fixture looks for leftovers, and
-        # the image it kept (untagged: `docker image prune` would remove it as well).
+        # The user's container, and the image it kept (untagged: `docker image prune` would remove
+        # it as well), so the test leaves the engine as it found it.
         theirs.remove(force=True)
         with contextlib.suppress(docker.errors.NotFound):
             docker_client.images.remove(theirs.image.id)
@@ -189,14 +189,14 @@ def test_a_docker_socket_this_user_may_not_open_is_not_called_docker_down(docker
     python = Path("/usr/bin/python3")
     if not python.exists():
         pytest.skip("no system python3 to run as another user")
-    site = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
+    site_packages = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
     probe = "from sim_provider.docker_ops import connect\ntry:\n    connect()\nexcept Exception as e:\n    print(e)"  # noqa: E501
     run = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(python), "-c", probe],
         capture_output=True,
         text=True,
         cwd="/",
-        env={"DOCKER_HOST": "unix:///var/run/docker.sock", "PYTHONPATH": f"{ROOT}:{site}"},
+        env={"DOCKER_HOST": "unix:///var/run/docker.sock", "PYTHONPATH": f"{ROOT}:{site_packages}"},
         check=True,
     )
     assert "Permission denied on the Docker socket /var/run/docker.sock" in run.stdout, (
