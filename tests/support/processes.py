@@ -46,3 +46,22 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def running_in(directory: Path) -> dict[int, str]:
+    """pid -> command line of every process whose working directory is `directory` or under it: an
+    update's language host and dynamic providers run in the project's folder, and outlive the
+    `pulumi` command that started them (each in a process group of its own) when they do not end."""
+    found: dict[int, str] = {}
+    root = directory.resolve()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or not _alive(int(entry.name)):
+            continue
+        try:
+            cwd = (entry / "cwd").resolve()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+        if cwd == root or root in cwd.parents:
+            found[int(entry.name)] = command
+    return found
