@@ -24,7 +24,7 @@ import docker
 import docker.errors
 import pulumi
 from docker.models.containers import Container
-from pulumi.dynamic import CreateResult, ReadResult
+from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
@@ -99,6 +99,7 @@ def docker_health_check(check: dict[str, Any] | None) -> dict[str, Any] | None:
 
 class TaskProvider(ContainerProvider):
     IDENTITY = IDENTITY
+    NETWORK_ALIASES = "aliases"  # held by the infra container, the namespace every member joins
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = connect()
@@ -152,29 +153,17 @@ class TaskProvider(ContainerProvider):
         )
         return created["Id"]
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        client = connect()
-        if find_container(client, id_) is None:
-            return ReadResult(None, {})  # removed by hand: the next `up` creates the instance again
-        names = props.get("container_names") or {}
-        essential = {
-            name: find_container(client, names[name]) if names.get(name) else None
-            for name in _essential_names(props)
-        }
+    def observed(
+        self, client: docker.DockerClient, infra: Container, props: dict[str, Any]
+    ) -> dict[str, Any]:
+        essential = {name: _member(client, props, name) for name in _essential_names(props)}
         stopped = [name for name, container in essential.items() if not _running(container)]
         restarts = {
             name: container.attrs.get("RestartCount", 0)
             for name, container in essential.items()
             if container is not None and container.attrs.get("RestartCount", 0)
         }
-        infra_running = _running(find_container(client, id_))
-        outputs = {
-            **props,
-            "running": infra_running and not stopped,
-            "stopped": stopped,
-            "restarts": restarts,
-        }
-        return ReadResult(id_, outputs)
+        return {"running": _running(infra) and not stopped, "stopped": stopped, "restarts": restarts}
 
     def replaced(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
         # An essential container Docker restarted (seen by refresh): a fresh instance, as ECS's new task.
@@ -189,6 +178,11 @@ class TaskProvider(ContainerProvider):
             if name:
                 remove_container(client, name, stop_timeout=whole_number(spec["stop_timeout"]) or 0)
         remove_container(client, id_, stop_timeout=1)
+
+
+def _member(client: docker.DockerClient, props: dict[str, Any], name: str) -> Container | None:
+    container_name = (props.get("container_names") or {}).get(name)
+    return find_container(client, container_name) if container_name else None
 
 
 def _essential_names(props: dict[str, Any]) -> list[str]:
