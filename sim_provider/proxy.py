@@ -37,7 +37,7 @@ from sim_provider.engine import EngineBoundProvider, ensure_engine_running
 from sim_provider.ingress import CONFIG_DIR, CONFIG_NAME, create_haproxy, pick_host_port
 from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, tcp_probe, wait_until_ready
-from sim_provider.resource_type import SimResource
+from sim_provider.resource_type import BEHAVIOUR_KEY, SimResource
 
 ROUTES_NAME = "routes.json"  # beside the config: every workload's fragment, by workload
 STATS_PORT = 8404  # HAProxy's CSV stats, published on 127.0.0.1: how `up` knows targets are healthy
@@ -152,7 +152,9 @@ class ProxyRoutesProvider(EngineBoundProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         replaces = [key for key in ("proxy", "owner") if olds.get(key) != news.get(key)]
-        changed = any(olds.get(key) != news.get(key) for key in ("fragment", "targets", "proxy", "owner"))
+        # New provider code (BEHAVIOUR_KEY) renders and reloads the configuration in place.
+        inputs = ("fragment", "targets", "proxy", "owner", BEHAVIOUR_KEY)
+        changed = any(olds.get(key) != news.get(key) for key in inputs)
         return DiffResult(changes=changed, replaces=replaces, delete_before_replace=True)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
