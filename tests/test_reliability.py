@@ -186,10 +186,20 @@ def test_scaling_from_four_to_five_replicas_keeps_the_public_entry(sim_project, 
 FORMER_VERSION = "9cdcbc256d9022b09ec931a9cd887348f1da4cd5"
 
 
-def test_a_stack_deployed_by_the_former_version_upgrades_in_place(sim_project, tmp_path) -> None:
+def test_a_stack_deployed_by_the_former_version_upgrades_keeping_its_network_and_url(
+    sim_project, docker_client, tmp_path
+) -> None:
     """Finding 12 (each kind its own type name) without breaking deployed stacks: the new types alias
-    the former one, so no resource is deleted and created again; the same URL serves, and the new
-    version destroys what the former one made (its providers' import paths are kept)."""
+    the former one, so no resource is deleted outright and none is created again under a new name;
+    the network and the image stay the same Docker objects; the same URL serves, and the new version
+    destroys what the former one made (its providers' import paths are kept).
+
+    Containers are made anew where the provider code that made them changed (issue 11, item 5): the
+    former state carries no `provider_behaviour`, so the replica is replaced (created and ready
+    before the old one goes), and so is the entry, whose former HAProxy ran without the
+    master-worker mode a reload needs (the old entry goes first: its URL's port is derived, so kept).
+    This test said "nothing deleted or created" before; it passed only because the engine counts a
+    replacement apart from a create and a delete."""
     former = tmp_path / "former"
     former.mkdir()
     archive = subprocess.run(
@@ -203,14 +213,26 @@ def test_a_stack_deployed_by_the_former_version_upgrades_in_place(sim_project, t
     workspace.env_vars["PYTHONPATH"] = str(former)  # the program and its providers: the former code
     project.up()
     url = project.outputs()["url"]
-    types = {resource["type"] for resource in project.stack.export_stack().deployment["resources"]}
-    assert "pulumi-python:dynamic:Resource" in types
+    before = {r["urn"].rsplit("::", 1)[1]: r for r in project.stack.export_stack().deployment["resources"]}
+    assert "pulumi-python:dynamic:Resource" in {r["type"] for r in before.values()}
+    stack = f"containers.stack={project.stack_label}"
+    [network] = docker_client.networks.list(filters={"label": stack})
+    [replica] = replicas(docker_client, project)
+    [entry] = ingresses(docker_client, project)
 
     del workspace.env_vars["PYTHONPATH"]
     result = project.up()
     changes = result.summary.resource_changes or {}
-    assert "create" not in changes and "delete" not in changes, changes
+    assert "delete" not in changes, changes
+    after = {r["urn"].rsplit("::", 1)[1]: r for r in project.stack.export_stack().deployment["resources"]}
+    assert set(before) <= set(after), "every former resource is still there, under its new type"
+    created = {after[name]["type"] for name in set(after) - set(before)}
+    assert changes.get("create", 0) == len(created), "creates only of kinds the former version lacked"
+    assert "pulumi-python:dynamic:Resource" not in {r["type"] for r in after.values()}
+    assert [n.id for n in docker_client.networks.list(filters={"label": stack})] == [network.id]
+    assert after["web-image"]["outputs"]["image_id"] == before["web-image"]["outputs"]["image_id"]
+    [new_replica] = replicas(docker_client, project)
+    [new_entry] = ingresses(docker_client, project)
+    assert new_replica.id != replica.id and new_entry.id != entry.id, "made by the new provider code"
     assert project.outputs()["url"] == url
     assert "VERSION=one" in requests.get(url + "/environment", timeout=5).text
-    types = {resource["type"] for resource in project.stack.export_stack().deployment["resources"]}
-    assert "pulumi-python:dynamic:Resource" not in types
