@@ -1,4 +1,4 @@
-"""One replica of a workload: a container on the stack's network, answering to the workload's name."""
+"""One replica of a workload: a container on the stack's network, reached through the workload's entry."""
 
 import functools
 import hashlib
@@ -79,8 +79,10 @@ class ReplicaProvider(ContainerProvider):
                         nano_cpus=whole_number(props.get("nano_cpus")),
                         mem_limit=f"{memory}m" if memory else None,
                     ),
+                    # No network alias: the workload's name belongs to its entry (sim_provider/ingress.py),
+                    # which forwards only to replicas that were ready; a replica answers to its own name.
                     networking_config=api.create_networking_config(
-                        {props["network"]: api.create_endpoint_config(aliases=[props["alias"]])}
+                        {props["network"]: api.create_endpoint_config()}
                     ),
                 )["Id"]
             )

@@ -3,6 +3,7 @@ worse off (issue 11's findings, each with the test that failed before its fix)."
 
 import itertools
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -12,7 +13,7 @@ from pulumi import automation as auto
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.ingress import preferred_port
 from tests.support import ROOT
-from tests.support.traffic import continuous_traffic
+from tests.support.traffic import continuous_traffic, in_network_traffic
 
 pytestmark = pytest.mark.sim
 
@@ -236,3 +237,28 @@ def test_a_stack_deployed_by_the_former_version_upgrades_keeping_its_network_and
     assert new_replica.id != replica.id and new_entry.id != entry.id, "made by the new provider code"
     assert project.outputs()["url"] == url
     assert "VERSION=one" in requests.get(url + "/environment", timeout=5).text
+
+
+def test_internal_url_callers_meet_only_ready_replicas(sim_project, docker_client) -> None:
+    """Finding 7, `internal_url`: a replica joined the workload's network alias before it was ready;
+    during a replacement whose replica answers after 3 s, 14% of in-network calls failed. The name
+    now belongs to the workload's entry, which forwards only to replicas whose create finished."""
+    program = """
+web = Workload("web", {"image": "containers-test/app", "port": 8080, "readiness": "/healthz",
+                       "env": {"VERSION": "%s", "READY_AFTER": "3"}})
+pulumi.export("internal", web.internal_url)
+"""
+    project = sim_project(program % "one")
+    project.up()
+    assert project.outputs()["internal"] == "http://web:8080"
+    [network] = docker_client.networks.list(filters={"label": f"containers.stack={project.stack_label}"})
+    project.set_program(program % "two")
+    with in_network_traffic(docker_client, network.name, "web", 8080, "/healthz") as traffic:
+        project.up()
+    assert traffic.sent > 20
+    assert traffic.failed == [], (
+        f"{len(traffic.failed)} of {traffic.sent} requests failed: {traffic.failed[:3]}"
+    )
+    with in_network_traffic(docker_client, network.name, "web", 8080, "/environment") as served:
+        time.sleep(1)
+    assert served.failed == [] and served.sent > 0

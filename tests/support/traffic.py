@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -46,3 +47,42 @@ def continuous_traffic(url: str, interval: float = 0.02) -> Iterator[Traffic]:
     finally:
         stop.set()
         sender.join()
+
+
+@dataclass
+class InNetworkTraffic:
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+    """The status line (or nothing) of each failed request."""
+
+
+# One plain HTTP/1.0 request per connection, as `internal_url` callers make them, with busybox's nc
+# (the static Debian busybox's wget crashes); a file /stop ends the loop (the image has no /tmp).
+IN_NETWORK_LOOP = """
+while [ ! -e /stop ]; do
+  line=$(printf 'GET %s HTTP/1.0\\r\\n\\r\\n' | nc -w 2 %s %d | head -n 1)
+  case "$line" in *" 200 "*) echo ok ;; *) echo "failed: $line" ;; esac
+  sleep 0.05
+done
+"""
+
+
+@contextmanager
+def in_network_traffic(
+    docker_client: Any, network: str, host: str, port: int, path: str
+) -> Iterator[InNetworkTraffic]:
+    """Requests to http://host:port/path from a container on `network`, as another workload of the
+    stack calls an `internal_url`, while the block runs."""
+    caller = docker_client.containers.run(
+        "busybox:1.36", ["sh", "-c", IN_NETWORK_LOOP % (path, host, port)], network=network, detach=True
+    )
+    traffic = InNetworkTraffic()
+    try:
+        yield traffic
+        caller.exec_run(["touch", "/stop"])
+        caller.wait(timeout=10)
+        lines = caller.logs().decode(errors="replace").splitlines()
+        traffic.sent = len(lines)
+        traffic.failed = [line for line in lines if line != "ok"]
+    finally:
+        caller.remove(force=True)  # it holds the network: the stack's destroy would refuse to remove it

@@ -23,7 +23,7 @@ from components.spec.stack_config import StackConfig
 from components.spec.workload import WorkloadSpec
 from sim_provider.docker_ops import SimError, connect
 from sim_provider.image import LocalImage
-from sim_provider.ingress import Ingress
+from sim_provider.ingress import Ingress, IngressBackends
 from sim_provider.network import DockerNetwork
 from sim_provider.replica import Replica
 
@@ -113,12 +113,12 @@ def deploy_workload(
         )
         for index in range(1, _replica_count(spec) + 1)
     ]
-    ingress = _ingress(spec, network, replicas, config, child) if spec.public else None
+    entry = _entry(spec, network, replicas, config, child) if spec.port else None
     return WorkloadOutputs(
         image_ref=image.image_ref,
         internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
-        public_url=ingress.url if ingress else None,
-        resources={"image": image, "replicas": replicas, "ingress": ingress},
+        public_url=entry.url if entry and spec.public else None,
+        resources={"image": image, "replicas": replicas, "ingress": entry if spec.public else None},
     )
 
 
@@ -140,33 +140,52 @@ def _image_props(spec: WorkloadSpec) -> dict[str, object]:
     }
 
 
-def _ingress(
+def _entry(
     spec: WorkloadSpec,
     network: DockerNetwork,
     replicas: list[Replica],
     config: StackConfig,
     child: pulumi.ResourceOptions,
 ) -> Ingress:
+    """The workload's name on the network (and its URL, when public): an HAProxy container started
+    beside the replicas, then told which replicas to forward to once they are ready."""
+    # Public: the "ingress"; private: the "service" of the workload, as in Kubernetes.
+    role = "ingress" if spec.public else "service"
     image = LocalImage(
-        f"{spec.resource_name}-ingress-image",
+        f"{spec.resource_name}-{role}-image",
         {"reference": config.sim_ingress_image, "labels": labels(spec.name, "image")},
         child,
     )
-    return Ingress(
-        f"{spec.resource_name}-ingress",
+    entry = Ingress(
+        f"{spec.resource_name}-{role}",
         {
-            "name_prefix": dns_label(stack_label(), spec.name, "ingress"),
-            "pending_name": dns_label(stack_label(), spec.resource_name, "ingress", "pending"),
+            "name_prefix": dns_label(stack_label(), spec.name, role),
+            "pending_name": dns_label(stack_label(), spec.resource_name, role, "pending"),
             "network": network.name,
             "alias": spec.name,
             "port": spec.port,
-            "readiness": spec.readiness,
+            "public": spec.public,
             "image_ref": image.image_ref,
-            # The replicas it forwards to: replaced or added replicas change this list, and the
-            # ingress reloads and checks that traffic reaches them.
-            "backends": [replica.container_name for replica in replicas],
-            "labels": labels(spec.name, "ingress"),
+            "labels": labels(spec.name, role),
             "timeout_seconds": config.readiness_timeout_seconds,
         },
-        pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=replicas)),
+        child,
     )
+    IngressBackends(
+        f"{spec.resource_name}-{role}-backends",
+        {
+            "entry": entry.id,
+            "network": network.name,
+            "alias": spec.name,
+            "port": spec.port,
+            "public": spec.public,
+            "host_port": entry.host_port,
+            "readiness": spec.readiness,
+            # Replaced or added replicas change this list: the entry reloads and checks that
+            # traffic reaches them, before Pulumi removes the replicas they replace.
+            "backends": [replica.container_name for replica in replicas],
+            "timeout_seconds": config.readiness_timeout_seconds,
+        },
+        child,
+    )
+    return entry

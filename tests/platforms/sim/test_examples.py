@@ -64,15 +64,18 @@ def test_microservices_backend_reaches_private_echo_by_name(sim_project, docker_
         for name in labelled(docker_client, project.stack_label)["containers"]
         if "-echo-" in name
     ]
-    assert len(echo) == 1
-    assert not any(echo[0].ports.values()), "a private workload publishes nothing"
+    # Its replica, and its entry that holds the name `echo` on the network.
+    assert sorted(container.labels["containers.role"] for container in echo) == ["replica", "service"]
+    assert not any(any(container.ports.values()) for container in echo), (
+        "a private workload publishes nothing"
+    )
 
 
 def test_destroy_leaves_nothing_it_created(sim_project, docker_client) -> None:
     project = sim_project(source=EXAMPLES / "microservices")
     project.up()
     before = labelled(docker_client, project.stack_label)
-    assert len(before["containers"]) == 3  # echo, backend, backend's public entry
+    assert len(before["containers"]) == 4  # echo and its entry, backend and its public entry
     assert len(before["networks"]) == 1
     assert len(before["images"]) == 1  # the built backend; pulled images are the user's cache
 

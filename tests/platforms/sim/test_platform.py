@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from components import Cluster, Workload
-from tests.support.pulumi_mocks import refused, run_with_mocks
+from tests.support.pulumi_mocks import Graph, by_name, refused, run_with_mocks, start_mocks
 
 SIM = "pulumi-python:dynamic/sim:"
 
@@ -26,7 +26,13 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
     assert resources["hello"].type == "containers:index:Workload"
     assert resources["app"].type == "containers:index:Cluster"
     children = {name for name, r in resources.items() if r.parent == "hello"}
-    assert children == {"hello-image", "hello-replica-1", "hello-ingress-image", "hello-ingress"}
+    assert children == {
+        "hello-image",
+        "hello-replica-1",
+        "hello-ingress-image",
+        "hello-ingress",
+        "hello-ingress-backends",
+    }
     assert resources["app-network"].parent == "app"
     # Each kind its own type in `pulumi stack` (not pulumi-python:dynamic:Resource for all).
     kinds = {name: resources[name].type.removeprefix(SIM) for name in children | {"app-network"}}
@@ -35,6 +41,7 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
         "hello-replica-1": "Replica",
         "hello-ingress-image": "LocalImage",
         "hello-ingress": "Ingress",
+        "hello-ingress-backends": "IngressBackends",
         "app-network": "DockerNetwork",
     }
 
@@ -61,8 +68,11 @@ def test_private_workload_publishes_nothing() -> None:
         urls["public"], urls["internal"] = echo.public_url, echo.internal_url
 
     resources = run_with_mocks(program)
-    assert "echo-ingress" not in resources
     assert not any("ingress" in name for name in resources)
+    # Its name on the network belongs to an entry that publishes no port.
+    service = resources["echo-service"].inputs
+    assert (service["alias"], service["port"], service["public"]) == ("echo", 5678, False)
+    assert resources["echo-service"].type == SIM + "Ingress"
 
     @pulumi.runtime.test
     def check():
@@ -75,20 +85,27 @@ def test_private_workload_publishes_nothing() -> None:
     check()
 
 
-def test_replicas_share_one_alias_and_the_ingress_waits_for_them() -> None:
+def test_the_entry_holds_the_name_and_forwards_to_every_replica_once_ready() -> None:
     def program() -> None:
         Workload(
             "api", {"image": "nginx", "port": 80, "public": True, "replicas": 3, "readiness": "/healthz"}
         )
 
-    resources = run_with_mocks(program)
-    replicas = [resources[f"api-replica-{i}"].inputs for i in (1, 2, 3)]
-    assert {r["alias"] for r in replicas} == {"api"}
-    assert {r["labels"]["containers.replica"] for r in replicas} == {"1", "2", "3"}
-    assert "api-replica-4" not in resources
-    ingress = resources["api-ingress"].inputs
-    assert ingress["readiness"] == "/healthz"
-    assert len(ingress["backends"]) == 3  # it forwards to the three replicas, each once ready
+    graph = Graph(by_name(start_mocks().run(program)))
+    replicas = [graph[f"api-replica-{i}"] for i in (1, 2, 3)]
+    assert {r.inputs["labels"]["containers.replica"] for r in replicas} == {"1", "2", "3"}
+    assert "api-replica-4" not in graph.resources
+    assert graph["api-ingress"].inputs["alias"] == "api"
+    # The entry starts beside the replicas (it waits for its network and image only); its backends
+    # wait for the replicas' names, which a replica has once its create finished.
+    assert set(graph.dependencies_of("api-ingress")) == {"app-network", "api-ingress-image"}
+    assert {"api-replica-1", "api-replica-2", "api-replica-3"} <= set(
+        graph.dependencies_of("api-ingress-backends")
+    )
+    backends = graph["api-ingress-backends"].inputs
+    assert backends["readiness"] == "/healthz"
+    assert sorted(backends["backends"]) == sorted(r.inputs["container_name"] for r in replicas)
+    assert len(set(backends["backends"])) == 3
 
 
 def test_scaling_floor_decides_the_replica_count_on_sim() -> None:
