@@ -7,6 +7,10 @@ finish a create whose result no state records, and leave a container nobody know
 thread checks on the engine; once it is gone, creates in flight stop before they commit (removing
 what they made), the process ends, and so does the update's language host, which Pulumi only checks
 on every 5 minutes.
+
+An engine told to terminate (Ctrl-C twice) is not gone: it stops waiting for the operations in
+flight, records them as interrupted, and goes on listening for seconds. A create that finished then
+would leave a container no state records, so a create also stops once its call is cancelled.
 """
 
 import os
@@ -16,7 +20,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import FrameType
 
+import grpc  # type: ignore[import-untyped]  # (stubs not installed; only ServicerContext is used)
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from sim_provider.docker_ops import SimError
@@ -58,8 +64,24 @@ def engine_running() -> bool:
 
 def ensure_engine_running(what: str) -> None:
     """Raise (so the create removes what it made) when nobody would record `what`."""
+    if not call_awaited():
+        raise SimError(f"The Pulumi engine stopped waiting for {what} (terminated): abandoned, nothing kept.")
     if not engine_running():
         raise SimError(f"The Pulumi engine that asked for {what} is gone: abandoned, nothing kept.")
+
+
+def call_awaited() -> bool:
+    """Whether the engine still waits for the answer of the gRPC call this thread serves (False once
+    it cancelled the call). Pulumi's provider server gives a provider no access to the call: its
+    servicer method (`Create(self, request, context)`) holds it, on this thread's stack. Outside a
+    call (a test calling a provider directly, the program): True."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        context = frame.f_locals.get("context")
+        if isinstance(context, grpc.ServicerContext):
+            return bool(context.is_active())
+        frame = frame.f_back
+    return True
 
 
 def follow_engine() -> None:
