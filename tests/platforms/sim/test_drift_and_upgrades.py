@@ -258,3 +258,49 @@ def test_refresh_reads_an_entry_and_a_task_off_their_network_and_up_replaces_the
     [task] = state_of(project, ":Task").values()
     assert task["aliases"] and set(task["aliases"]) <= set(endpoint["Aliases"]), "its aliases are back"
     assert changes(project.stack.refresh()) == {}
+
+
+ONE = """
+web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True, "readiness": "/healthz"})
+pulumi.export("url", web.public_url)
+"""
+MARKER = "# configuration of the new provider code"
+
+
+@pytest.mark.sim
+def test_new_provider_code_rolls_out_without_dropping_a_request(sim_project, docker_client, tmp_path) -> None:
+    """Item 5: the state names providers by path only, so a change of their code (the HAProxy
+    configuration, how a replica is made) never reached a deployed stack. Now a new entry
+    configuration is reloaded into the same entry, a new replica provider replaces the replica
+    (ready before the old one goes), and code that did not change touches nothing."""
+    project = sim_project(ONE)
+    project.up()
+    url = project.outputs()["url"]
+    [entry] = containers(docker_client, project, "ingress").values()
+    [replica] = containers(docker_client, project, "replica").values()
+
+    new = tmp_path / "new"
+    for package in ("components", "sim_provider"):
+        shutil.copytree(ROOT / package, new / package, ignore=shutil.ignore_patterns("__pycache__"))
+    project.stack.workspace.env_vars["PYTHONPATH"] = str(new)  # the program and its providers
+    edit(new / "sim_provider" / "ingress.py", '"global\\n"', f'"{MARKER}\\n" "global\\n"')
+    with continuous_traffic(url + "/healthz") as traffic:
+        result = project.up()
+    assert changes(result) == {"update": 1}, "only the entry's configuration changed"
+    assert [c.id for c in containers(docker_client, project, "ingress").values()] == [entry.id]
+    assert [c.id for c in containers(docker_client, project, "replica").values()] == [replica.id]
+    config = entry.exec_run(["cat", "/tmp/haproxy.cfg"]).output.decode()
+    assert config.startswith(MARKER), "the entry runs the new configuration"
+
+    edit(new / "sim_provider" / "replica.py", "init=True,", "init=True,  # new code\n oom_score_adj=1,")
+    with continuous_traffic(url + "/healthz") as replacing:
+        result = project.up()
+    assert changes(result).get("replace") == 1, changes(result)
+    [new_replica] = containers(docker_client, project, "replica").values()
+    assert new_replica.id != replica.id and new_replica.attrs["HostConfig"]["OomScoreAdj"] == 1
+    assert [c.id for c in containers(docker_client, project, "ingress").values()] == [entry.id]
+    assert project.outputs()["url"] == url
+    for sent in (traffic, replacing):
+        assert sent.failed == [], f"{len(sent.failed)} of {sent.sent} requests failed"
+
+    assert changes(project.up()) == {}, "the same code again: nothing to do"
