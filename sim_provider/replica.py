@@ -9,7 +9,7 @@ from typing import Any
 import docker
 import pulumi
 from docker.models.containers import Container
-from pulumi.dynamic import CreateResult
+from pulumi.dynamic import CreateResult, DiffResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import ROLE_LABEL, SECURITY_OPT, SPEC_LABEL, connect, container_ip, whole_number
@@ -22,6 +22,7 @@ from sim_provider.prober import (
 )
 from sim_provider.readiness import Probe, http_probe, running_probe, tcp_probe, wait_until_ready
 from sim_provider.resource_type import SimResource
+from sim_provider.volumes import replica_volumes
 
 # Inputs that shape the container; any change replaces it (the new one is ready before the old goes).
 IDENTITY = (
@@ -60,6 +61,7 @@ class ReplicaProvider(ContainerProvider):
         memory = whole_number(props.get("memory_mib"))
         api = client.api
         with pending_create(client, props) as create:
+            mounts = replica_volumes(client, props["image_id"], props["name_prefix"], props["labels"])
             container = create.track(
                 api.create_container(
                     image=props["image_ref"],
@@ -78,6 +80,7 @@ class ReplicaProvider(ContainerProvider):
                         restart_policy={"Name": "unless-stopped"},
                         nano_cpus=whole_number(props.get("nano_cpus")),
                         mem_limit=f"{memory}m" if memory else None,
+                        binds={volume: {"bind": path, "mode": "rw"} for path, volume in mounts.items()},
                     ),
                     # No network alias: the workload's name belongs to its entry (sim_provider/ingress.py),
                     # which forwards only to replicas that were ready; a replica answers to its own name.
@@ -99,7 +102,14 @@ class ReplicaProvider(ContainerProvider):
             else:
                 wait(probe=_host_probe(props, ip))
             create.commit([(container, name)], what)
-        return CreateResult(container.id, {**props, "container_name": name, "running": True})
+        outputs = {**props, "container_name": name, "mounts": mounts, "running": True}
+        return CreateResult(container.id, outputs)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(id_, olds, news)
+        # A replica holding volumes stops before its replacement mounts them (sim_provider/volumes.py).
+        result.delete_before_replace = bool(olds.get("mounts"))
+        return result
 
 
 def _probe_from_network(client: docker.DockerClient, props: dict[str, Any]) -> bool:
@@ -130,4 +140,5 @@ class Replica(SimResource):
     running: pulumi.Output[bool]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(ReplicaProvider(), name, {**props, "container_name": None, "running": None}, opts)
+        outputs = {"container_name": None, "mounts": None, "running": None}
+        super().__init__(ReplicaProvider(), name, {**props, **outputs}, opts)

@@ -117,7 +117,9 @@ def _destroy(projects: list[SimProject], docker_client: Any) -> None:
         project.stack.workspace.remove_stack(project.stack.name)
     for project in projects:  # once all are gone: two checkouts of one stack share its label
         leftovers = labelled(docker_client, project.stack_label)
-        assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+        assert leftovers == {"containers": [], "networks": [], "images": [], "volumes": []}, (
+            f"destroy left {leftovers}"
+        )
 
 
 @pytest.fixture

@@ -125,12 +125,12 @@ def test_registered_filters_by_type_and_keeps_the_tree() -> None:
     mocks.run(lambda: Workload("a", {"image": "busybox"}))
     every = mocks.registered()
     names = [r.name for r in every]
-    assert sorted(names) == ["a", "a-image", "a-replica-1", "app", "app-network"]
+    assert sorted(names) == ["a", "a-image", "a-replica-1", "a-volumes", "app", "app-network"]
     # In registration order: a parent before its children (siblings register concurrently).
     assert all(names.index(r.parent) < names.index(r.name) for r in every if r.parent in names)
     assert [r.name for r in mocks.registered("containers:index:Workload")] == ["a"]
     assert [r.name for r in mocks.registered("containers:index:Cluster")] == ["app"]
-    assert {r.name for r in every if r.parent == "a"} == {"a-image", "a-replica-1"}
+    assert {r.name for r in every if r.parent == "a"} == {"a-image", "a-replica-1", "a-volumes"}
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""What the sim platform left in Docker: containers and networks by the labels it puts on them,
-built images by their repository (`<project>-<stack>-<workload>`; built images carry no labels)."""
+"""What the sim platform left in Docker: containers, networks and volumes by the labels it puts on
+them, built images by their repository (`<project>-<stack>-<workload>`; built images carry no labels)."""
 
 from typing import Any
 
@@ -15,6 +15,7 @@ def labelled(docker_client: Any, stack_label: str) -> dict[str, list[str]]:
         "images": [
             t for i in docker_client.images.list(name=built_image_pattern(stack_label)) for t in i.tags
         ],
+        "volumes": [v.name for v in docker_client.volumes.list(filters=selector)],
     }
 
 

@@ -58,4 +58,9 @@ def deploy_microservices_and_check(
         down = pulumi(["destroy", "--yes", "-s", stack], project, env)
         pulumi(["stack", "rm", "--yes", stack], project, env)
     assert down.returncode == 0, down.stdout[-2000:] + down.stderr[-2000:]
-    assert labelled(docker_client, f"{name}/{stack}") == {"containers": [], "networks": [], "images": []}
+    assert labelled(docker_client, f"{name}/{stack}") == {
+        "containers": [],
+        "networks": [],
+        "images": [],
+        "volumes": [],
+    }

@@ -26,6 +26,7 @@ from sim_provider.image import LocalImage
 from sim_provider.ingress import Ingress, IngressBackends
 from sim_provider.network import DockerNetwork
 from sim_provider.replica import Replica
+from sim_provider.volumes import WorkloadVolumes
 
 __all__ = [
     "check_container_workload",
@@ -85,6 +86,10 @@ def deploy_workload(
     child = pulumi.ResourceOptions(parent=parent)
 
     image = LocalImage(f"{spec.resource_name}-image", _image_props(spec), child)
+    # Made by each replica at create; removed with the workload, after its replicas.
+    volumes = WorkloadVolumes(
+        f"{spec.resource_name}-volumes", {"workload": spec.name, "labels": labels(spec.name, "volume")}, child
+    )
     replicas = [
         Replica(
             f"{spec.resource_name}-replica-{index}",
@@ -109,7 +114,7 @@ def deploy_workload(
                 "probe_from": config.sim_probe_from,
                 "prober_image": config.sim_prober_image,
             },
-            child,
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[volumes])),
         )
         for index in range(1, _replica_count(spec) + 1)
     ]

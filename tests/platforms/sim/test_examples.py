@@ -80,7 +80,12 @@ def test_destroy_leaves_nothing_it_created(sim_project, docker_client) -> None:
     assert len(before["images"]) == 1  # the built backend; pulled images are the user's cache
 
     project.stack.destroy()
-    assert labelled(docker_client, project.stack_label) == {"containers": [], "networks": [], "images": []}
+    assert labelled(docker_client, project.stack_label) == {
+        "containers": [],
+        "networks": [],
+        "images": [],
+        "volumes": [],
+    }
     assert docker_client.images.get("hashicorp/http-echo"), "a pulled image stays"
 
 

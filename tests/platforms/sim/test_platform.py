@@ -28,6 +28,7 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
     children = {name for name, r in resources.items() if r.parent == "hello"}
     assert children == {
         "hello-image",
+        "hello-volumes",
         "hello-replica-1",
         "hello-ingress-image",
         "hello-ingress",
@@ -38,6 +39,7 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
     kinds = {name: resources[name].type.removeprefix(SIM) for name in children | {"app-network"}}
     assert kinds == {
         "hello-image": "LocalImage",
+        "hello-volumes": "WorkloadVolumes",
         "hello-replica-1": "Replica",
         "hello-ingress-image": "LocalImage",
         "hello-ingress": "Ingress",
