@@ -2,6 +2,7 @@
 item 4): kept across replacements as compose keeps it, per replica, and removed by `destroy`."""
 
 import time
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ db = Workload("db", {"image": "./db", "port": 8080, "replicas": 2, "env": {"VERS
 """
 
 
-def replicas(docker_client, project) -> dict[str, object]:
+def replicas(docker_client, project) -> dict[str, Any]:
     selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=replica"]}
     found = docker_client.containers.list(all=True, filters=selector)
     return {container.labels["containers.replica"]: container for container in found}
