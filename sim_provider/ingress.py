@@ -241,11 +241,12 @@ class IngressBackendsProvider(EngineBoundProvider):
     CONFIG_INPUTS = ("entry", "backends", "port", "readiness", BEHAVIOUR_KEY)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self._apply(props)
+        self._apply(props, forwarded_before=False)  # a new entry starts with no backends
         return CreateResult(f"{props['entry']}/backends", {**props})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        self._apply(news)
+        same_entry = olds.get("entry") == news["entry"]  # else a new entry, with no backends yet
+        self._apply(news, forwarded_before=same_entry and bool(olds.get("backends")))
         return UpdateResult({**news})
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -256,7 +257,7 @@ class IngressBackendsProvider(EngineBoundProvider):
         """Nothing to undo: the backends go with their entry, or the entry's next configuration."""
 
     @staticmethod
-    def _apply(props: dict[str, Any]) -> None:
+    def _apply(props: dict[str, Any], forwarded_before: bool) -> None:
         """Reload the entry with these backends; done when traffic through it reaches one of them."""
         client = connect()
         container = find_container(client, props["entry"])
@@ -270,9 +271,12 @@ class IngressBackendsProvider(EngineBoundProvider):
         host, port = address
         readiness = props.get("readiness")
         probe = http_probe(f"http://{host}:{port}{readiness}") if readiness else forwarding_probe(host, port)
-        # Several successes in a row: one lucky connection may still have met a replica on its way out.
+        # An entry that forwarded before the reload: several successes in a row, as one lucky
+        # connection may still have met an old worker and a replica on its way out. One that had no
+        # backends forwards nothing until its new workers run: the first success is theirs.
         what = f"The entry of {props['alias']!r}"
-        wait_until_ready(container, probe, props["timeout_seconds"], what, successes_needed=3)
+        successes = 3 if forwarded_before else 1
+        wait_until_ready(container, probe, props["timeout_seconds"], what, successes_needed=successes)
 
 
 class IngressBackends(SimResource):
