@@ -41,7 +41,8 @@ test-kubernetes:
 ## Speed of the sim platform against docker compose (see benchmarks/).
 bench:
 	@bash scripts/setup.sh python docker pulumi images
-	@$(ENV) && python scripts/offline_images.py && COMPOSE="$$(bash scripts/install-compose.sh)" python benchmarks/sim_up.py
+	@$(ENV) && python scripts/offline_images.py && export COMPOSE="$$(bash scripts/install-compose.sh)" && \
+		python benchmarks/sim_up.py && python benchmarks/sim_many.py && python benchmarks/sim_alb.py
 
 ## ruff (lint and format) and mypy (types).
 lint:

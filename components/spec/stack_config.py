@@ -14,6 +14,7 @@ import pulumi
 import pulumi.runtime.config
 
 from components.spec.arg_reader import ArgReader, unknown_key_rule
+from components.spec.image_reference import parse_image_reference
 from components.spec.kubeconfig import KubeconfigSpec, read_kubeconfig
 from components.spec.platform import Platform
 
@@ -131,8 +132,8 @@ def read_stack_config(component: str, resource: str) -> StackConfig:
         sim_probe_from=reader.choice(
             _field("simProbeFrom"), config.get("simProbeFrom") or DEFAULT_SIM_PROBE_FROM, SIM_PROBE_FROM
         ),
-        sim_prober_image=config.get("simProberImage") or DEFAULT_SIM_PROBER_IMAGE,
-        sim_ingress_image=config.get("simIngressImage") or DEFAULT_SIM_INGRESS_IMAGE,
+        sim_prober_image=_image(reader, "simProberImage", config, DEFAULT_SIM_PROBER_IMAGE),
+        sim_ingress_image=_image(reader, "simIngressImage", config, DEFAULT_SIM_INGRESS_IMAGE),
         eks_cluster=_eks_cluster(reader, config),
         # Only a kubernetes stack reads a kubeconfig: sim and the clouds never look at ~/.kube.
         kubernetes=_kubernetes(reader, config) if platform == Platform.KUBERNETES else None,
@@ -149,6 +150,11 @@ def _as_number(value: str) -> float | str:
         return float(value)
     except ValueError:
         return value  # refused by the reader with the value as written
+
+
+def _image(reader: ArgReader, key: str, config: pulumi.Config, default: str) -> str:
+    value = config.get(key)
+    return parse_image_reference(reader, _field(key), value) if value else default
 
 
 def _eks_cluster(reader: ArgReader, config: pulumi.Config) -> EksClusterConfig | None:

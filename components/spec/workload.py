@@ -17,6 +17,8 @@ from components.spec.arg_reader import ArgReader, unknown_key_rule
 from components.spec.build_context import BuildContext, is_local_path, parse_build_context
 from components.spec.hardening import FIELDS as HARDENING_FIELDS
 from components.spec.hardening import Hardening, parse_hardening
+from components.spec.image_reference import RULE as IMAGE_REFERENCE_RULE
+from components.spec.image_reference import parse_image_reference
 
 COMPONENT = "Workload"
 NAME_PATTERN = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -25,6 +27,8 @@ NAME_RULE = (
     "lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, "
     f"at most {NAME_MAX_LENGTH} characters (a DNS-1123 label)"
 )
+# A folder is told from a reference by its leading '.' or '/' (`is_local_path`), so say so.
+FOLDER_RULE = "or a path to a folder with a Dockerfile starting with './' or '/', e.g. './backend'"
 DEFAULT_PUBLIC = False
 DEFAULT_REPLICAS = 1
 DEFAULT_MIN_INSTANCES = 1  # and max_instances defaults to min_instances
@@ -119,6 +123,8 @@ def parse_workload(resource_name: str, raw: Mapping[str, Any]) -> WorkloadSpec:
         "a registry reference (e.g. 'nginx:1.27') or a path to a folder with a Dockerfile (e.g. './backend')",
     )
     build = _parse_build(fields, image, raw.get("sources"))
+    if build is None:
+        parse_image_reference(fields, "image", image, f"{IMAGE_REFERENCE_RULE}, {FOLDER_RULE}")
 
     port = None if raw.get("port") is None else fields.integer("port", raw["port"], 1, 65535)
     public = fields.boolean("public", raw.get("public", DEFAULT_PUBLIC))

@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 
 from components.spec.arg_reader import ArgReader
-from components.spec.build_context import DEFAULT_DOCKERFILE, BuildContext, is_local_path, parse_build_context
+from components.spec.build_context import DEFAULT_DOCKERFILE, BuildContext, parse_build_context
 from components.spec.container_workload.events import (
     ApplicationLoadBalancerEvent,
     ContainerEvent,
@@ -22,6 +22,8 @@ from components.spec.container_workload.events import (
 )
 from components.spec.hardening import FIELDS as HARDENING_FIELDS
 from components.spec.hardening import Hardening, parse_hardening
+from components.spec.image_reference import RULE as IMAGE_REFERENCE_RULE
+from components.spec.image_reference import parse_image_reference
 
 CONTAINER_FIELDS = (
     "name",
@@ -235,6 +237,7 @@ def _inputs(reader: ArgReader, field: str, value: Any) -> tuple[str | pulumi.Out
     return tuple(items)
 
 
+BUILD_HINT = " (to build a local folder use 'build': {'context': './web'})"
 IMAGE_RULE = "exactly one of 'image' (a registry reference, e.g. 'nginx:1.27') or 'build' (a local folder)"
 
 
@@ -247,14 +250,8 @@ def _parse_image(
             f"{field}.image", image if build is None else {"image": image, "build": build}, IMAGE_RULE
         )
     if image is not None:
-        image = reader.text(f"{field}.image", image, "a registry reference, e.g. 'nginx:1.27'")
-        if is_local_path(image) or any(c.isspace() for c in image):
-            raise reader.error(
-                f"{field}.image",
-                image,
-                "a registry reference, e.g. 'nginx:1.27' (to build a "
-                "local folder use 'build': {'context': './web'})",
-            )
+        # A folder ('./web', '/src/web') is no reference either: the rule points to 'build'.
+        image = parse_image_reference(reader, f"{field}.image", image, IMAGE_REFERENCE_RULE + BUILD_HINT)
         return image, None
     return None, _parse_build(reader, f"{field}.build", build)
 
