@@ -77,7 +77,9 @@ def assert_converged(docker_client: Any, project: Any, replicas: dict[str, int])
 def assert_destroyed(docker_client: Any, project: Any) -> None:
     project.stack.destroy()
     leftovers = labelled(docker_client, project.stack_label)
-    assert leftovers == {"containers": [], "networks": [], "images": []}, f"destroy left {leftovers}"
+    assert leftovers == {"containers": [], "networks": [], "images": [], "volumes": []}, (
+        f"destroy left {leftovers}"
+    )
 
 
 @contextlib.contextmanager
@@ -103,12 +105,19 @@ def started_up(project: Any) -> Iterator[subprocess.Popen]:
         release_stale_locks(project.stack)
 
 
-def wait_for_pending_creates(docker_client: Any, project: Any, count: int, update: subprocess.Popen) -> None:
-    """Until `count` replicas are being created: each under its pending name, none ready yet."""
+def wait_for_pending_creates(
+    docker_client: Any, project: Any, count: int, entries: int, update: subprocess.Popen
+) -> None:
+    """Until `count` replicas are being created (each under its pending name, none ready yet) and
+    the `entries` public entries, which start beside them in about a second, is created: the creates in
+    flight are then the replicas', waiting seconds for readiness. (A create that finishes within
+    milliseconds of a Ctrl-C-twice may answer an engine that no longer records it: see the report of
+    issue 11's fault suite; not what these tests are about.)"""
     deadline = time.monotonic() + 60
     while True:
         pending = [c for c in containers(docker_client, project, "replica") if c.name.endswith("-pending")]
-        if len(pending) >= count:
+        ready = [c for c in containers(docker_client, project, "ingress") if not c.name.endswith("-pending")]
+        if len(pending) >= count and len(ready) >= entries:
             return
         assert update.poll() is None, f"`up` ended before its creates: {update.communicate()[0]}"
         assert time.monotonic() < deadline, "the replicas never appeared"
@@ -158,7 +167,7 @@ def test_docker_engine_stopped_while_up_creates_containers_then_up_converges(
     `-m "not stops_docker_engine"` where others use the engine."""
     project = sim_project(workload("web", replicas=2, ready_after=4))
     with started_up(project) as update:
-        wait_for_pending_creates(docker_client, project, 2, update)
+        wait_for_pending_creates(docker_client, project, 2, 1, update)
         with docker_engine_stopped():
             output, _ = update.communicate(timeout=120)  # the update fails: its engine is gone
         assert update.returncode != 0, output
@@ -188,7 +197,7 @@ def test_up_interrupted_while_several_workloads_are_created_then_up_converges(
     the OOM killer) ends it at once. Each time with three creates in flight, none of them ready."""
     project = sim_project("".join(workload(name, ready_after=4) for name in SEVERAL))
     with started_up(project) as update:
-        wait_for_pending_creates(docker_client, project, len(SEVERAL), update)
+        wait_for_pending_creates(docker_client, project, len(SEVERAL), len(SEVERAL), update)
         for sent in signals:
             os.killpg(update.pid, sent)
             time.sleep(0.5)
@@ -361,25 +370,12 @@ CHANGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "readiness path": (BASE, {**BASE, "readiness": "/environment"}),
     "failed update": ({**BASE, "replicas": 2}, {**BASE, "replicas": 2, "env": {"NEVER_READY": "1"}}),
 }
-READINESS_CHANGE_BUG = (
-    "sim_provider/ingress.py: `readiness` is in the public entry's IDENTITY and its diff asks "
-    "delete_before_replace (its host port is one container's at a time), so a readiness path change "
-    "removes the entry before the new one listens: the public URL refuses connections meanwhile"
-)
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(change, marks=[pytest.mark.xfail(strict=True, reason=READINESS_CHANGE_BUG)])
-        if change == "readiness path"
-        else change
-        for change in CHANGES
-    ],
-)
+@pytest.mark.parametrize("change", list(CHANGES))
 def test_the_public_url_drops_no_request_during_a_change(sim_project, change: str) -> None:
     before, after = CHANGES[change]
-    project = sim_project(APP % before, config={"containers:readinessTimeoutSeconds": "5"})
+    project = sim_project(APP % before, config={"containers:readinessTimeoutSeconds": "3"})
     site(project, "v1\n")
     project.up()
     url = project.outputs()["web"]
@@ -387,7 +383,7 @@ def test_the_public_url_drops_no_request_during_a_change(sim_project, change: st
     site(project, "v2\n")
     with continuous_traffic(url + "/healthz") as traffic:
         if change == "failed update":
-            with pytest.raises(auto.CommandError, match="was not ready after 5s"):
+            with pytest.raises(auto.CommandError, match="was not ready after 3s"):
                 project.up()
         else:
             project.up()
