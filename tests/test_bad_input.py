@@ -4,17 +4,16 @@ and the stack config, each run as a program under mocks on the platform it targe
 
 Each row must raise one `InvalidArgumentError` before the component it names registers anything,
 naming the component, the field, the value given and what is allowed, in one sentence. Rows that
-need other components first (a load balancer an event attaches to) make them in `setup`; the
+need other components first (a load balancer an event attaches to) make them in the program; the
 component under test is always named `bad`, and nothing named after it may register.
 
-The per-concern tables of `tests/support/bad_container_workloads.py` check the ContainerWorkload
-parser alone; this one goes through the components as a program would.
+The rows here go across components; the ContainerWorkload rows by concern (containers, events,
+compute, access) are in `tests/support/bad_container_workloads.py`, and run here with these.
 """
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from dataclasses import field as default
+from pathlib import Path
 from typing import Any
 
 import pulumi_kubernetes as k8s
@@ -30,36 +29,12 @@ from components import (
     testing,
 )
 from components.spec.errors import InvalidArgumentError
+from tests.support.bad_container_workloads import BY_CONCERN
+from tests.support.bad_input import AnyOf, Bad
+from tests.support.container_workload_args import write_program_folder
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
 LONG_NAME = "a" * 54
-
-
-class AnyOf:
-    """Matches an error's value that is an instance of `kind` (a component object, say)."""
-
-    def __init__(self, kind: type) -> None:
-        self.kind = kind
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, self.kind)
-
-    def __repr__(self) -> str:
-        return f"AnyOf({self.kind.__name__})"
-
-
-@dataclass(frozen=True)
-class Bad:
-    case: str
-    component: str
-    field: str
-    value: Any
-    allowed: str
-    """A fragment of what the error must say is allowed."""
-    program: Callable[[], object]
-    platform: str = "sim"
-    config: dict[str, str] = default(default_factory=dict)
-    resource: str = "bad"
 
 
 def wl(**args: Any) -> Callable[[], object]:
@@ -175,7 +150,7 @@ W, CL, CWL = "Workload", "Cluster", "ContainerWorkload"
 ALB, NLB, GW = "ApplicationLoadBalancer", "NetworkLoadBalancer", "HttpApiGateway"
 TOO_BIG_FOR_A_LABEL = "x" * 64
 # fmt: off
-BAD: list[Bad] = [
+ACROSS: list[Bad] = [
     # ---- Workload: types
     Bad("image a number", W, "image", 5, "registry reference", wl(image=5)),
     Bad("name a number", W, "name", 5, "DNS-1123", wl(name=5)),
@@ -409,6 +384,14 @@ BAD: list[Bad] = [
         connect_to_workload),
 ]
 # fmt: on
+BAD: list[Bad] = [*ACROSS, *BY_CONCERN]
+
+
+@pytest.fixture(autouse=True)
+def program_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each program runs in a Pulumi program folder with a build context at ./app."""
+    write_program_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
 
 
 def run_refused(case: Bad) -> tuple[InvalidArgumentError, list[testing.Registration]]:
@@ -420,8 +403,11 @@ def run_refused(case: Bad) -> tuple[InvalidArgumentError, list[testing.Registrat
 
 def test_the_table_holds_at_least_80_distinct_mistakes() -> None:
     assert len({case.case for case in BAD}) == len(BAD)
+    # the same field and value under another rule (warm pool on Fargate, or with two instance
+    # types) is another mistake
     distinct = {
-        (case.component, case.field, repr(case.value), case.platform, str(case.config)) for case in BAD
+        (case.component, case.field, repr(case.value), repr(case.allowed), case.platform, str(case.config))
+        for case in BAD
     }
     assert len(distinct) == len(BAD) >= 80
     assert {case.component for case in BAD} == {W, CL, CWL, ALB, NLB, GW}
@@ -432,7 +418,8 @@ def test_bad_input_is_refused_before_anything_registers(case: Bad) -> None:
     error, registered = run_refused(case)
     assert (error.component, error.resource, error.field) == (case.component, case.resource, case.field)
     assert case.value == error.value
-    assert case.allowed in error.allowed
+    for fragment in (case.allowed,) if isinstance(case.allowed, str) else case.allowed:
+        assert fragment in error.allowed
     # nothing of the refused component: no resource named after it, none under it
     assert [
         r.name for r in registered if r.name.startswith(error.resource) or r.parent == error.resource

@@ -1,16 +1,10 @@
 """Stand-ins and builders for ContainerWorkload args in the spec tests: the smallest valid container,
-events and workload, each overridable field by field, and the bad-input check every concern uses."""
+events and workload, each overridable field by field, and the program folder they build from."""
 
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-import pytest
-
 from components.spec.container_workload.workload import parse_container_workload
-from components.spec.errors import InvalidArgumentError
-
-BadCase = tuple[str, Callable[[], Any], str, tuple[str, ...]]  # args may be deliberately ill-typed
-"""(case, args, field named in the message, fragments of what is allowed)"""
 
 
 class Component:
@@ -81,26 +75,13 @@ def parse(args: dict[str, Any], name: str = "api") -> Any:
     return parse_container_workload(name, args)
 
 
-def each_bad_case(table: list[BadCase]) -> pytest.MarkDecorator:
-    """Parametrize a test with `args`, `field` and `fragments` from each row of `table`, by case name."""
-    return pytest.mark.parametrize(
-        ("args", "field", "fragments"), [case[1:] for case in table], ids=[case[0] for case in table]
-    )
-
-
-def assert_one_clear_error(
-    args: Callable[[], dict[str, Any]], field: str, fragments: tuple[str, ...]
-) -> None:
-    """`args` fail to parse with one InvalidArgumentError naming `field`, allowing each of `fragments`."""
-    with pytest.raises(InvalidArgumentError) as caught:
-        parse(args())
-    error = caught.value
-    assert (error.component, error.resource, error.field) == ("ContainerWorkload", "api", field)
-    for fragment in fragments:
-        assert fragment in error.allowed
-    message = str(error)
-    assert message.startswith(f'ContainerWorkload "api": field "{field}" got ')
-    assert message.endswith(f"allowed: {error.allowed}.")
+def write_program_folder(root: Path) -> None:
+    """A Pulumi program folder at `root` with a build context at ./app (Dockerfile + sources)."""
+    app = root / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "Dockerfile").write_text("FROM node:22\nCOPY . .\n")
+    (app / "src" / "index.ts").write_text("console.log('hi')\n")
+    (app / "README.md").write_text("docs\n")
 
 
 HEALTH = {"health_check_command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]}

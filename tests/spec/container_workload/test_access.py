@@ -1,6 +1,6 @@
 """What a ContainerWorkload may reach: `connect_to` targets and `iam_role_statements`.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `tests/test_bad_input.py`.
 """
 
 import pulumi

@@ -1,6 +1,6 @@
 """What a ContainerWorkload runs on (Fargate sizes, EC2 instance types) and how it scales.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `tests/test_bad_input.py`.
 """
 
 import pytest

@@ -1,6 +1,6 @@
 """One container of a ContainerWorkload: image or build, environment, dependencies, health, logs, volumes.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `tests/test_bad_input.py`.
 """
 
 from pathlib import Path

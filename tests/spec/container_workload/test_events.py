@@ -1,6 +1,6 @@
 """The `events` of a ContainerWorkload's containers: HTTP API, ALB, NLB, internal and service-connect.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `tests/test_bad_input.py`.
 """
 
 from components.spec.container_workload.compute import FargateResources

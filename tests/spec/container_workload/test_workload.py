@@ -1,6 +1,6 @@
 """The whole ContainerWorkload: top-level args, checks across containers and events, `deployment`.
 
-The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `test_bad_configurations.py`.
+The bad-input cases are in `tests/support/bad_container_workloads.py`, run by `tests/test_bad_input.py`.
 """
 
 import copy
