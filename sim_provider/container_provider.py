@@ -103,9 +103,10 @@ class ContainerProvider(EngineBoundProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = self.replaced(olds, news)
-        return DiffResult(
-            changes=bool(changed), replaces=changed, delete_before_replace=self.HOLDS_HOST_PORTS
-        )
+        # A container holding volumes (`mounts`) also goes first: two processes never share one data
+        # folder (sim_provider/volumes.py).
+        first = self.HOLDS_HOST_PORTS or bool(olds.get("mounts"))
+        return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=first)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         remove_container(connect(), id_, stop_timeout=self.STOP_TIMEOUT)

@@ -9,7 +9,7 @@ from typing import Any
 import docker
 import pulumi
 from docker.models.containers import Container
-from pulumi.dynamic import CreateResult, DiffResult
+from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import ROLE_LABEL, SECURITY_OPT, SPEC_LABEL, connect, container_ip, whole_number
@@ -104,12 +104,6 @@ class ReplicaProvider(ContainerProvider):
             create.commit([(container, name)], what)
         outputs = {**props, "container_name": name, "mounts": mounts, "running": True}
         return CreateResult(container.id, outputs)
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = super().diff(id_, olds, news)
-        # A replica holding volumes stops before its replacement mounts them (sim_provider/volumes.py).
-        result.delete_before_replace = bool(olds.get("mounts"))
-        return result
 
 
 def _probe_from_network(client: docker.DockerClient, props: dict[str, Any]) -> bool:

@@ -41,6 +41,7 @@ from sim_provider.engine import ensure_engine_running
 from sim_provider.pending_create import pending_create
 from sim_provider.readiness import POLL_SECONDS, SETTLE_SECONDS
 from sim_provider.resource_type import SimResource
+from sim_provider.volumes import replica_volumes
 
 CONTAINER_LABEL = "containers.container"
 INFRA = "infra"  # the CONTAINER_LABEL value of the container that holds the namespace
@@ -110,10 +111,18 @@ class TaskProvider(ContainerProvider):
             infra.start()
             names = {INFRA: f"{prefix}-{INFRA}"}
             started: dict[str, Container] = {}
+            mounts: dict[str, dict[str, str]] = {}  # member -> path -> volume, for members that have any
             for spec in start_order(props["containers"]):
                 for dependency in spec.get("depends_on") or []:
                     _wait_for(started[dependency["container_name"]], dependency, props, spec["name"])
-                member = _create_member(client, props, labels, create.name(spec["name"]), infra, spec)
+                volumes = replica_volumes(
+                    client, spec["image_id"], f"{props['name_prefix']}-{spec['name']}", props["labels"]
+                )
+                if volumes:
+                    mounts[spec["name"]] = volumes
+                member = _create_member(
+                    client, props, labels, create.name(spec["name"]), infra, spec, volumes
+                )
                 started[spec["name"]] = container = create.track(member)
                 container.start()
                 names[spec["name"]] = f"{prefix}-{spec['name']}"
@@ -127,6 +136,7 @@ class TaskProvider(ContainerProvider):
             "infra_name": infra_name,
             "container_names": names,
             "ip": ip,
+            "mounts": mounts,
             "running": True,
             "stopped": [],
             "restarts": {},
@@ -200,6 +210,7 @@ def _create_member(
     name: str,
     infra: Container,
     spec: dict[str, Any],
+    volumes: dict[str, str],
 ) -> str:
     api = client.api
     created = api.create_container(
@@ -220,6 +231,7 @@ def _create_member(
             security_opt=SECURITY_OPT,
             read_only=bool(spec.get("read_only_root_filesystem")),
             restart_policy={"Name": "unless-stopped"} if spec.get("essential", True) else None,
+            binds={volume: {"bind": path, "mode": "rw"} for path, volume in volumes.items()},
         ),
     )
     return created["Id"]
@@ -297,7 +309,9 @@ class Task(SimResource):
     running: pulumi.Output[bool]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
-        outputs = dict.fromkeys(("infra_name", "container_names", "ip", "running", "stopped", "restarts"))
+        outputs = dict.fromkeys(
+            ("infra_name", "container_names", "ip", "mounts", "running", "stopped", "restarts")
+        )
         # Environment values may be secrets: they stay secret in state whether or not they were marked.
         secret = pulumi.ResourceOptions(additional_secret_outputs=["environment"])
         super().__init__(

@@ -1,15 +1,17 @@
-"""The data of a workload's replicas: a named volume for each `VOLUME` its image declares, per replica,
-kept across replacements and removed with the workload (`destroy`).
+"""The data of a workload's replicas (and of a ContainerWorkload's task containers): a named volume
+for each `VOLUME` their image declares, per replica, kept across replacements and removed with the
+workload (`destroy`).
 
 Docker gives each new container an anonymous volume for every `VOLUME` of its image, so the data a
 replica wrote was gone once a change replaced it (and the old volume stayed behind, nameless, after
 `destroy`). Compose keeps a service container's volumes when it recreates it; so does sim: replica N
 of a workload mounts the volumes named after it, whatever container holds that place now.
 
-A replica makes its volumes when it is created (only then is its image known); `WorkloadVolumes`, on
-which the replicas depend, removes them when the workload goes (after its replicas, so none is in
-use). A replica holding volumes is replaced stop-first, as compose recreates a container: two
-processes never share one data folder (two databases on one data directory corrupt it).
+A replica (a task, for each of its containers) makes its volumes when it is created (only then is
+its image known); `WorkloadVolumes`, on which the replicas depend, removes them when the workload
+goes (after its replicas, so none is in use). A replica holding volumes is replaced stop-first, as
+compose recreates a container: two processes never share one data folder (two databases on one data
+directory corrupt it).
 """
 
 import hashlib

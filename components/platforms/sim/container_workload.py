@@ -25,6 +25,7 @@ from components.spec.stack_config import StackConfig
 from sim_provider.image import LocalImage
 from sim_provider.network import DockerNetwork
 from sim_provider.task import Task
+from sim_provider.volumes import WorkloadVolumes
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ def deploy_container_workload(
     infra = LocalImage(
         f"{name}-infra-image", {"reference": config.sim_prober_image, "labels": labels(name, "image")}, child
     )
+    # Made by each task for its containers' image VOLUMEs; removed with the workload, after its tasks.
+    volumes = WorkloadVolumes(f"{name}-volumes", {"workload": name, "labels": labels(name, "volume")}, child)
     connected: dict[str, str] = {}
     for target in spec.connect_to:
         connected.update(service_connect_environment(target.spec))  # type: ignore[attr-defined]
@@ -128,7 +131,7 @@ def deploy_container_workload(
                 "labels": {**labels(name, "task"), "containers.instance": str(index)},
                 "timeout_seconds": config.readiness_timeout_seconds,
             },
-            child,
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[volumes])),
         )
         for index in range(1, spec.scaling.min_instances + 1)
     ]

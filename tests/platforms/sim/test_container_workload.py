@@ -50,6 +50,7 @@ def test_one_task_per_min_instance_with_every_container() -> None:
         "shop-frontend-image",
         "shop-backend-image",
         "shop-infra-image",
+        "shop-volumes",
         "shop-task-1",
         "shop-task-2",
     }

@@ -1,5 +1,6 @@
-"""The data a replica writes to its image's `VOLUME`s, on real Docker with the real engine (issue 11,
-item 4): kept across replacements as compose keeps it, per replica, and removed by `destroy`."""
+"""The data a replica or a task's container writes to its image's `VOLUME`s, on real Docker with the
+real engine (issue 11, item 4): kept across replacements as compose keeps it, per replica (task
+instance), and removed by `destroy`."""
 
 import time
 from typing import Any
@@ -61,5 +62,36 @@ def test_volume_data_survives_a_replacement_per_replica_and_destroy_removes_it(
     # No anonymous volume was made for /data (it would be orphaned at every replacement).
     assert {v.name for v in docker_client.volumes.list()} - anonymous_before == set(volumes)
 
+    project.stack.destroy()
+    assert labelled(docker_client, project.stack_label)["volumes"] == []
+
+
+TASKS = """
+from components import ContainerWorkload
+ContainerWorkload("store", {"containers": [
+    {"name": "db", "build": {"context": "./db"}, "environment": {"VERSION": "%s"}},
+    {"name": "sidecar", "image": "containers-test/app", "environment": {"PORT": "8081"}},
+], "resources": {"cpu": 0.25, "memory": 512}})
+"""
+
+
+def test_a_task_containers_volume_data_survives_its_replacement(sim_project, docker_client) -> None:
+    project = sim_project(TASKS % "one")
+    project.write("db/Dockerfile", "FROM containers-test/app\nVOLUME /data\n")
+
+    def db() -> Any:
+        selector = [f"containers.stack={project.stack_label}", "containers.container=db"]
+        [container] = docker_client.containers.list(all=True, filters={"label": selector})
+        return container
+
+    project.up()
+    before = db()
+    assert before.exec_run(["sh", "-c", "echo kept > /data/note"]).exit_code == 0
+    project.set_program(TASKS % "two")
+    project.up()
+    after = db()
+    assert after.id != before.id
+    assert read(after, "/data/note") == "kept\n"
+    assert len(labelled(docker_client, project.stack_label)["volumes"]) == 1  # the sidecar has none
     project.stack.destroy()
     assert labelled(docker_client, project.stack_label)["volumes"] == []
