@@ -149,6 +149,10 @@ EKS = "eks"
 W, CL, CWL = "Workload", "Cluster", "ContainerWorkload"
 ALB, NLB, GW = "ApplicationLoadBalancer", "NetworkLoadBalancer", "HttpApiGateway"
 TOO_BIG_FOR_A_LABEL = "x" * 64
+DIGEST = "sha256:" + "a" * 64
+LONG_TAG = "1" * 129
+INGRESS_IMAGE = "containers:simIngressImage (stack config)"
+PROBER_IMAGE = "containers:simProberImage (stack config)"
 # fmt: off
 ACROSS: list[Bad] = [
     # ---- Workload: types
@@ -169,6 +173,26 @@ ACROSS: list[Bad] = [
     Bad("cpu a string", W, "resources.cpu", "1", "number of vCPUs", wl(resources={"cpu": "1"})),
     Bad("domain a string", W, "domain", "api.example.com", "dict", wl(port=80, public=True, domain="api.example.com")),
     Bad("sources a string", W, "sources", "**/*", "only when 'image' is a local folder", wl(sources="**/*")),
+    # ---- image references (Docker's and the kubelet's grammar, refused before any pull)
+    Bad("image with capitals", W, "image", "Nginx:1.27", "lowercase letters and digits", wl(image="Nginx:1.27")),
+    Bad("image with a space", W, "image", "nginx 1.27", "registry reference", wl(image="nginx 1.27")),
+    Bad("image with an empty tag", W, "image", "nginx:", "optional ':tag'", wl(image="nginx:")),
+    Bad("image tag of 129 characters", W, "image", f"nginx:{LONG_TAG}", "at most 128", wl(image=f"nginx:{LONG_TAG}")),
+    Bad("image tag starting with '-'", W, "image", "nginx:-rc1", "not starting with '.' or '-'", wl(image="nginx:-rc1")),
+    Bad("image given as a URL", W, "image", "https://ghcr.io/team/api:1", "host[:port]/",
+        wl(image="https://ghcr.io/team/api:1")),
+    Bad("image folder without './'", W, "image", "backend/", "starting with './' or '/'", wl(image="backend/")),
+    Bad("image digest too short", W, "image", "nginx@sha256:abc", "64 hex digits", wl(image="nginx@sha256:abc")),
+    Bad("container image with capitals", CWL, "containers[0].image", "Redis:7", "lowercase letters and digits",
+        cwl(container(image="Redis:7")), ECS),
+    Bad("container image ending in ':'", CWL, "containers[0].image", "image:", "optional ':tag'",
+        cwl(container(image="image:"))),
+    Bad("container image with two tags", CWL, "containers[0].image", "redis:7:alpine", "registry reference",
+        cwl(container(image="redis:7:alpine")), ECS),
+    Bad("container image digest in capitals", CWL, "containers[0].image", f"nginx@{DIGEST.upper()}", "64 hex digits",
+        cwl(container(image=f"nginx@{DIGEST.upper()}")), ECS),
+    Bad("container image an absolute folder", CWL, "containers[0].image", "/srv/web", "use 'build'",
+        cwl(container(image="/srv/web"))),
     # ---- Workload: limits
     Bad("port 0", W, "port", 0, "integer from 1 to 65535", wl(port=0)),
     Bad("port 65536", W, "port", 65536, "integer from 1 to 65535", wl(port=65536)),
@@ -224,6 +248,14 @@ ACROSS: list[Bad] = [
         "number from 1 to 3600", wl(), config={"containers:readinessTimeoutSeconds": "0"}),
     Bad("readiness timeout over an hour", W, "containers:readinessTimeoutSeconds (stack config)", 3601.0,
         "number from 1 to 3600", wl(), config={"containers:readinessTimeoutSeconds": "3601"}),
+    Bad("ingress image with capitals", W, INGRESS_IMAGE, "HAProxy:3.2", "lowercase letters and digits", wl(),
+        config={"containers:simIngressImage": "HAProxy:3.2"}),
+    Bad("ingress image tag of 129 characters", W, INGRESS_IMAGE, f"haproxy:{LONG_TAG}", "at most 128", wl(),
+        config={"containers:simIngressImage": f"haproxy:{LONG_TAG}"}),
+    Bad("prober image with an empty tag", W, PROBER_IMAGE, "busybox:", "optional ':tag'", wl(),
+        config={"containers:simProberImage": "busybox:"}),
+    Bad("prober image with a space", W, PROBER_IMAGE, "busybox 1.36", "registry reference", wl(),
+        config={"containers:simProberImage": "busybox 1.36"}),
     Bad("unknown probe origin", W, "containers:simProbeFrom (stack config)", "container", "auto, host, network",
         wl(), config={"containers:simProbeFrom": "container"}),
     Bad("eks cluster without endpoint", CL, "containers:eks (stack config).endpoint", None, "existing EKS cluster",
