@@ -4,7 +4,9 @@ Everything it creates in Docker is labelled with its stack and resource, so test
 find it, and an interrupted update's leftovers can be recognized and cleaned up.
 """
 
+import functools
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -76,7 +78,28 @@ def create_cluster(
         },
         pulumi.ResourceOptions(parent=parent),
     )
-    return ClusterOutputs(cluster_name=network.name, resources={"network": network})
+    return ClusterOutputs(
+        cluster_name=network.name,
+        resources={"network": network, "entry_image": _entry_image_of(parent, spec, config)},
+    )
+
+
+def _entry_image_of(
+    parent: pulumi.Resource, spec: ClusterSpec, config: StackConfig
+) -> Callable[[], LocalImage]:
+    """The HAProxy image every entry of the cluster runs: one resource for all of them (a resource
+    per workload cost every update its steps and state writes), made when the first entry asks for
+    it, so a stack of workers alone never pulls HAProxy."""
+
+    @functools.cache
+    def entry_image() -> LocalImage:
+        return LocalImage(
+            f"{spec.resource_name}-entry-image",
+            {"reference": config.sim_ingress_image, "labels": labels(spec.resource_name, "image")},
+            pulumi.ResourceOptions(parent=parent),
+        )
+
+    return entry_image
 
 
 def deploy_workload(
@@ -118,7 +141,7 @@ def deploy_workload(
         )
         for index in range(1, _replica_count(spec) + 1)
     ]
-    entry = _entry(spec, network, replicas, config, child) if spec.port else None
+    entry = _entry(spec, cluster, network, replicas, config, child) if spec.port else None
     return WorkloadOutputs(
         image_ref=image.image_ref,
         internal_url=f"http://{spec.name}:{spec.port}" if spec.port else None,
@@ -147,6 +170,7 @@ def _image_props(spec: WorkloadSpec) -> dict[str, object]:
 
 def _entry(
     spec: WorkloadSpec,
+    cluster: Any,
     network: DockerNetwork,
     replicas: list[Replica],
     config: StackConfig,
@@ -156,11 +180,7 @@ def _entry(
     beside the replicas, then told which replicas to forward to once they are ready."""
     # Public: the "ingress"; private: the "service" of the workload, as in Kubernetes.
     role = "ingress" if spec.public else "service"
-    image = LocalImage(
-        f"{spec.resource_name}-{role}-image",
-        {"reference": config.sim_ingress_image, "labels": labels(spec.name, "image")},
-        child,
-    )
+    image: LocalImage = cluster.resources["entry_image"]()
     entry = Ingress(
         f"{spec.resource_name}-{role}",
         {

@@ -30,18 +30,17 @@ def test_public_workload_tree_reads_like_the_architecture() -> None:
         "hello-image",
         "hello-volumes",
         "hello-replica-1",
-        "hello-ingress-image",
         "hello-ingress",
         "hello-ingress-backends",
     }
     assert resources["app-network"].parent == "app"
+    assert resources["app-entry-image"].parent == "app", "one HAProxy image for every entry of the cluster"
     # Each kind its own type in `pulumi stack` (not pulumi-python:dynamic:Resource for all).
     kinds = {name: resources[name].type.removeprefix(SIM) for name in children | {"app-network"}}
     assert kinds == {
         "hello-image": "LocalImage",
         "hello-volumes": "WorkloadVolumes",
         "hello-replica-1": "Replica",
-        "hello-ingress-image": "LocalImage",
         "hello-ingress": "Ingress",
         "hello-ingress-backends": "IngressBackends",
         "app-network": "DockerNetwork",
@@ -100,7 +99,7 @@ def test_the_entry_holds_the_name_and_forwards_to_every_replica_once_ready() -> 
     assert graph["api-ingress"].inputs["alias"] == "api"
     # The entry starts beside the replicas (it waits for its network and image only); its backends
     # wait for the replicas' names, which a replica has once its create finished.
-    assert set(graph.dependencies_of("api-ingress")) == {"app-network", "api-ingress-image"}
+    assert set(graph.dependencies_of("api-ingress")) == {"app-network", "app-entry-image"}
     assert {"api-replica-1", "api-replica-2", "api-replica-3"} <= set(
         graph.dependencies_of("api-ingress-backends")
     )
