@@ -8,6 +8,7 @@ priority, one production listener for CodeDeploy, NAT for private subnets, ...).
 
 from typing import Any
 
+from components.platforms.balancer_claims import Claim, balancer_claims, claim
 from components.platforms.ecs.iam import SUPPORTED_TARGETS, connection, workload_spec
 from components.platforms.http_api_claims import check_http_api_events
 from components.render.ecs.load_balancer_rules import listener_ports
@@ -19,18 +20,9 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
 )
 from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
-from components.spec.load_balancers import HttpApiGatewaySpec, LoadBalancerSpec
 from components.spec.platform import Platform
 
 PLATFORM_FIELD = "containers:platform (stack config)"
-# What an event or a deployment takes on a balancer: (balancer, (listener port, rule priority or None
-# for the whole listener), the field asking for it).
-Claim = tuple[Any, tuple[int, int | None], str]
-
-
-def _kind_of(reference: object) -> LoadBalancerSpec | HttpApiGatewaySpec | None:
-    spec = getattr(reference, "spec", None)
-    return spec if isinstance(spec, LoadBalancerSpec | HttpApiGatewaySpec) else None
 
 
 def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
@@ -44,7 +36,7 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
             field = f"containers[{index}].events[{event_index}]"
             if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
                 clusters.append((f"{field}.load_balancer", event.load_balancer.cluster))
-                claims.extend(_balancer_claims(reader, field, event))
+                claims.extend(balancer_claims(reader, field, event))
             elif isinstance(event, HttpApiGatewayEvent):
                 clusters.append((f"{field}.http_api_gateway", event.http_api_gateway.cluster))
                 _check_authorizer(reader, f"{field}.authorizer", event)
@@ -82,61 +74,8 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
         )
     if spec.deployment is not None:
         claims.extend(_check_deployment(reader, spec, spec.deployment))
-    _claim(reader, spec.resource_name, claims)
+    claim(reader, spec.resource_name, claims)
     return cluster
-
-
-def check_balancer_events(spec: ContainerWorkloadSpec) -> None:
-    """The balancer checks alone (right kind, known listener, priorities free across workloads), for
-    platforms that route as the cloud does without its VPC (sim)."""
-    reader = ArgReader(COMPONENT, spec.resource_name)
-    claims: list[Claim] = []
-    for index, container in enumerate(spec.containers):
-        for event_index, event in enumerate(container.events):
-            if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):
-                claims.extend(_balancer_claims(reader, f"containers[{index}].events[{event_index}]", event))
-    _claim(reader, spec.resource_name, claims)
-
-
-def _balancer_claims(
-    reader: ArgReader, field: str, event: ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent
-) -> list[Claim]:
-    """What the event takes on its balancer: (listener port, priority) rules, or a whole NLB listener."""
-    balancer = event.load_balancer
-    kind = "application" if isinstance(event, ApplicationLoadBalancerEvent) else "network"
-    balancer_spec = _kind_of(balancer)
-    if not isinstance(balancer_spec, LoadBalancerSpec) or balancer_spec.kind != kind:
-        wanted = "an ApplicationLoadBalancer" if kind == "application" else "a NetworkLoadBalancer"
-        raise reader.error(f"{field}.load_balancer", balancer, wanted)
-    ports = balancer_spec.forwarding_ports
-    if event.listener_port is not None and event.listener_port not in ports:
-        raise reader.error(
-            f"{field}.listener_port",
-            event.listener_port,
-            f"a listener port of {balancer.pulumi_resource_name}: {', '.join(map(str, ports))}",
-        )
-    if isinstance(event, NetworkLoadBalancerEvent):
-        return [(balancer, (event.listener_port, None), f"{field}.listener_port")]
-    return [(balancer, (port, event.priority), f"{field}.priority") for port in listener_ports(event)]
-
-
-def _claim(reader: ArgReader, owner: str, claims: list[Claim]) -> None:
-    """ALB rule priorities are unique per listener, and an NLB listener forwards to one workload,
-    whichever workloads share the balancer: record each claim on the balancer."""
-    taken: dict[tuple[int, tuple[int, int | None]], str] = {}
-    for balancer, key, field in claims:
-        holder = balancer.claims.get(key) or taken.get((id(balancer), key))
-        if holder is not None:
-            port, priority = key
-            what = f"listener {port}" if priority is None else f"priority {priority} on listener {port}"
-            raise reader.error(
-                field,
-                priority or port,
-                f"a value not taken on {balancer.pulumi_resource_name} ({what} is {holder}'s)",
-            )
-        taken[(id(balancer), key)] = field
-    for balancer, key, _ in claims:
-        balancer.claims[key] = owner
 
 
 def _check_authorizer(reader: ArgReader, field: str, event: HttpApiGatewayEvent) -> None:

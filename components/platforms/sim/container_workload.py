@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 
+from components.platforms.balancer_claims import check_balancer_events
 from components.platforms.http_api_claims import check_http_api_events
 from components.platforms.names import dns_label, stack_label
 from components.platforms.service_connect import service_connect_environment, service_connect_urls
@@ -88,9 +89,7 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
 def _check_balancers(spec: ContainerWorkloadSpec) -> None:
     """The checks ecs makes on balancers hold on sim too (right kind, known listener, one priority per
     listener across workloads): sim routes as the cloud would, or refuses as the cloud would."""
-    if spec.load_balanced_targets:  # the import costs the AWS SDK's: only when balancers are used
-        from components.platforms.ecs.preconditions import check_balancer_events
-
+    if spec.load_balanced_targets:
         check_balancer_events(spec)
 
 
