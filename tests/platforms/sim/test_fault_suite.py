@@ -26,7 +26,7 @@ from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.ingress import preferred_port
 from tests.support.docker_state import labelled
 from tests.support.processes import running_in, still_running
-from tests.support.traffic import continuous_traffic
+from tests.support.traffic import continuous_traffic, in_network_traffic
 
 pytestmark = pytest.mark.sim
 
@@ -373,15 +373,23 @@ CHANGES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_the_public_url_drops_no_request_during_a_change(sim_project, change: str) -> None:
+def test_no_request_fails_on_the_public_url_or_inside_the_network_during_a_change(
+    sim_project, docker_client, change: str
+) -> None:
+    """Both kinds of callers at once: a client of the public URL on the host, and another workload's
+    container calling `internal_url` (http://web:8080) on the stack's network."""
     before, after = CHANGES[change]
     project = sim_project(APP % before, config={"containers:readinessTimeoutSeconds": "3"})
     site(project, "v1\n")
     project.up()
     url = project.outputs()["web"]
+    [network] = docker_client.networks.list(filters={"label": f"{STACK_LABEL}={project.stack_label}"})
     project.set_program(APP % after)
     site(project, "v2\n")
-    with continuous_traffic(url + "/healthz") as traffic:
+    with (
+        continuous_traffic(url + "/healthz") as traffic,
+        in_network_traffic(docker_client, network.name, "web", 8080, "/healthz") as inside,
+    ):
         if change == "failed update":
             with pytest.raises(auto.CommandError, match="was not ready after 3s"):
                 project.up()
@@ -390,7 +398,10 @@ def test_the_public_url_drops_no_request_during_a_change(sim_project, change: st
     assert project.outputs()["web"] == url
     if change == "image rebuilt":
         assert requests.get(url + "/page.html", timeout=5).text == "v2\n"
-    assert traffic.sent > 20
+    assert traffic.sent > 20 and inside.sent > 10
     assert traffic.failed == [], (
         f"{len(traffic.failed)} of {traffic.sent} requests failed: {traffic.failed[:5]}"
+    )
+    assert inside.failed == [], (
+        f"{len(inside.failed)} of {inside.sent} in-network calls failed: {inside.failed[:5]}"
     )
