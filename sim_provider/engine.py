@@ -13,14 +13,17 @@ flight, records them as interrupted, and goes on listening for seconds. A create
 would leave a container no state records, so a create also stops once its call is cancelled.
 """
 
+import functools
 import os
 import signal
 import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import grpc  # type: ignore[import-untyped]  # (stubs not installed; only ServicerContext is used)
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
@@ -32,6 +35,8 @@ CHECK_EVERY_SECONDS = 0.5
 # After the engine is gone, creates in flight get this long to clean up before the process ends anyway.
 CLEANUP_GRACE_SECONDS = 60
 LANGUAGE_HOST = "pulumi-language-python"
+# What the engine calls on a provider (pulumi.dynamic.ResourceProvider's methods).
+OPERATIONS = ("check", "diff", "create", "read", "update", "delete")
 
 
 def engine_address() -> str | None:
@@ -72,16 +77,22 @@ def ensure_engine_running(what: str) -> None:
 
 def call_awaited() -> bool:
     """Whether the engine still waits for the answer of the gRPC call this thread serves (False once
-    it cancelled the call). Pulumi's provider server gives a provider no access to the call: its
-    servicer method (`Create(self, request, context)`) holds it, on this thread's stack. Outside a
-    call (a test calling a provider directly, the program): True."""
+    it cancelled the call). Outside a call (a test calling a provider directly, the program): True."""
+    context = serving_call()
+    return context is None or bool(context.is_active())
+
+
+def serving_call() -> Any:
+    """The gRPC context of the call this thread serves, or None outside one. Pulumi's provider server
+    gives a provider no access to the call: its servicer method (`Create(self, request, context)`)
+    holds it, on this thread's stack."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         context = frame.f_locals.get("context")
         if isinstance(context, grpc.ServicerContext):
-            return bool(context.is_active())
+            return context
         frame = frame.f_back
-    return True
+    return None
 
 
 def follow_engine() -> None:
@@ -93,10 +104,34 @@ def follow_engine() -> None:
 
 
 class EngineBoundProvider(ResourceProvider):
-    """The base of every sim provider: the process serving it ends with its engine."""
+    """The base of every sim provider: the process serving it ends with its engine, and its errors
+    reach the user in the words they were written in."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in OPERATIONS:
+            if name in vars(cls):
+                setattr(cls, name, _in_its_own_words(vars(cls)[name]))
 
     def configure(self, req: ConfigureRequest) -> None:
         follow_engine()
+
+
+def _in_its_own_words(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """gRPC's server words whatever a provider raises as "Exception calling application: <error>",
+    which `pulumi up` prints as is. A SimError is a message for the user: the call ends with it alone."""
+
+    @functools.wraps(operation)
+    def run(self: Any, *args: Any) -> Any:
+        try:
+            return operation(self, *args)
+        except SimError as error:
+            context = serving_call()
+            if context is None:
+                raise
+            context.abort(grpc.StatusCode.UNKNOWN, str(error))
+
+    return run
 
 
 def _watch() -> None:
