@@ -343,7 +343,7 @@ ACROSS: list[Bad] = [
     Bad("duplicate container names", CWL, "containers[1].name", "web", "no other container",
         cwl(container(), container(image="api:1")), ECS),
     Bad("depends_on a container that does not exist", CWL, "containers[0].depends_on[0].container_name", "db",
-        "a container of this workload", cwl(container(depends_on=[needs("db")])), ECS),
+        "another container of this workload: (none)", cwl(container(depends_on=[needs("db")])), ECS),
     Bad("depends_on itself", CWL, "containers[0].depends_on[0].container_name", "web", "another container",
         cwl(container(depends_on=[needs("web")])), ECS),
     Bad("depends_on in a cycle", CWL, "containers[0].depends_on", "web -> api -> web", "without a cycle",

@@ -231,7 +231,7 @@ def _check_dependencies(reader: ArgReader, containers: tuple[ContainerSpec, ...]
                 raise reader.error(
                     f"{field}.container_name",
                     dependency.container_name,
-                    "a container of this workload: " + ", ".join(others),
+                    "another container of this workload: " + (", ".join(others) or "(none)"),
                 )
             if dependency.condition in EXIT_CONDITIONS and target.essential:
                 raise reader.error(
