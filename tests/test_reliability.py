@@ -266,3 +266,26 @@ pulumi.export("internal", web.internal_url)
     with in_network_traffic(docker_client, network.name, "web", 8080, "/environment") as served:
         time.sleep(1)
     assert served.failed == [] and served.sent > 0
+
+
+def test_an_entry_no_state_records_is_removed_by_the_next_create(sim_project, docker_client) -> None:
+    """An engine killed (or told to terminate) between an entry's rename and its answer leaves a
+    ready entry that no state records: it kept the URL's port, so the next `up` gave the workload
+    another URL, and `destroy` left it behind (seen once in `test_interrupted_up_converges_on_the_next_one`).
+    Here the state forgets the entry, as the killed engine did."""
+    project = sim_project(WEB % ("one", ""))
+    project.up()
+    url = project.outputs()["url"]
+    [orphan] = ingresses(docker_client, project)
+    state = project.stack.export_stack()
+    forgotten = ("::web-ingress", "::web-ingress-backends")
+    state.deployment["resources"] = [
+        r for r in state.deployment["resources"] if not r["urn"].endswith(forgotten)
+    ]
+    project.stack.import_stack(state)
+
+    project.up()
+    assert project.outputs()["url"] == url, "the URL's port was freed for the new entry"
+    assert [c.id for c in ingresses(docker_client, project)] != [orphan.id]
+    assert len(ingresses(docker_client, project)) == 1
+    assert requests.get(url + "/healthz", timeout=5).status_code == 200
