@@ -6,7 +6,7 @@ import os
 import tarfile
 import time
 from datetime import datetime
-from typing import overload
+from typing import Any, overload
 
 import docker
 import docker.errors
@@ -75,11 +75,16 @@ def remove_container(client: docker.DockerClient, container_id: str, stop_timeou
         container.remove(force=True)
 
 
-def remove_labelled_containers(client: docker.DockerClient, labels: dict[str, str]) -> None:
-    """Remove every container carrying all of `labels`: only for short-lived helpers (probers), since
-    the containers of a live resource and of its replacement carry the same labels."""
-    selector = [f"{key}={value}" for key, value in labels.items()]
-    for container in client.containers.list(all=True, filters={"label": selector}):
+def remove_labelled_containers(
+    client: docker.DockerClient, labels: dict[str, str], network: str | None = None
+) -> None:
+    """Remove every container carrying all of `labels` (and on `network`, if given): only where no
+    live container can carry them (short-lived probers; a workload's entry, which goes before its
+    replacement), since the containers of a live replica and of its replacement carry the same labels."""
+    filters: dict[str, Any] = {"label": [f"{key}={value}" for key, value in labels.items()]}
+    if network is not None:
+        filters["network"] = network
+    for container in client.containers.list(all=True, filters=filters):
         remove_container(client, container.id, stop_timeout=2)
 
 

@@ -36,11 +36,11 @@ from sim_provider.docker_ops import (
     container_ip,
     copy_file_into,
     find_container,
-    remove_container,
+    remove_labelled_containers,
     whole_number,
 )
 from sim_provider.engine import EngineBoundProvider
-from sim_provider.pending_create import PendingCreate, pending_create, pending_name
+from sim_provider.pending_create import PendingCreate, pending_create
 from sim_provider.prober import host_reaches_containers
 from sim_provider.readiness import Probe, Seen, http_probe, running_probe, tcp_probe, wait_until_ready
 from sim_provider.resource_type import BEHAVIOUR_KEY, SimResource
@@ -153,7 +153,11 @@ class IngressProvider(ContainerProvider):
         client = connect()
         name = f"{props['name_prefix']}-{secrets.token_hex(3)}"
         what = f"The entry of {props['alias']!r}"
-        _remove_unrecorded_entries(client, props)
+        # A workload has one entry per network, and a replaced entry goes before its replacement is
+        # created (it holds the URL's port and the workload's name). So any entry of the workload
+        # found there now is one no state records: its create finished as its engine died (between
+        # the rename and the answer). Left alone it would keep the URL's port and the name.
+        remove_labelled_containers(client, props["labels"], network=props["network"])
         with pending_create(client, props) as create:
             if props.get("public"):
                 container, host_port = _start_on_a_free_port(client, props, create)
@@ -167,22 +171,6 @@ class IngressProvider(ContainerProvider):
         url = f"http://127.0.0.1:{host_port}" if host_port else None
         outputs = {**props, "container_name": name, "host_port": host_port, "url": url, "running": True}
         return CreateResult(container.id, outputs)
-
-
-def _remove_unrecorded_entries(client: docker.DockerClient, props: dict[str, Any]) -> None:
-    """Remove an entry of this workload on this network that no state records.
-
-    A workload has one entry per network, and a replaced entry goes before its replacement is
-    created (it holds the URL's port and the workload's name): at a create, any other finished entry
-    of the workload there is one whose create finished as its engine died (killed, or told to
-    terminate, between the rename and the answer). Left alone it would keep the URL's port and answer
-    to the workload's name beside the new one. Entries in flight keep their pending name and are
-    `pending_create`'s."""
-    selector = [f"{key}={value}" for key, value in props["labels"].items()]
-    found = client.containers.list(all=True, filters={"label": selector, "network": props["network"]})
-    for container in found:
-        if not container.name.startswith(pending_name(props)):
-            remove_container(client, container.id, stop_timeout=0)
 
 
 def _start_on_a_free_port(
