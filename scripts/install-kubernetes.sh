@@ -81,7 +81,12 @@ copy_kwok_stages() {
 build_provider() {
   # Upstream's main embeds files its `go generate` writes; the module ships their sources.
   local upstream main="$ROOT/tools/pulumi-kubernetes/provider"
-  upstream="$(cd "$ROOT/tools/pulumi-kubernetes" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+  local module=github.com/pulumi/pulumi-kubernetes/provider/v4
+  # `go list -m` names a module's folder only once it is in the module cache: on a fresh machine
+  # nothing has downloaded it yet (the build below would, but it needs these files first).
+  upstream="$(cd "$ROOT/tools/pulumi-kubernetes" && GOFLAGS=-mod=mod go mod download "$module" &&
+    GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' "$module")"
+  [[ -n "$upstream" ]] || { echo "install-kubernetes.sh: no module folder for $module" >&2; exit 1; }
   install -m 0644 "$upstream/cmd/pulumi-resource-kubernetes/schema.json" "$main/schema-embed.json"
   install -m 0644 "$upstream/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$main/terraform-mapping-embed.json"
   go_build pulumi-kubernetes -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PROVIDER" \
