@@ -13,7 +13,7 @@ import docker
 from docker.models.containers import Container
 from pulumi.dynamic import DiffResult, ReadResult
 
-from sim_provider.docker_ops import connect, find_container, remove_container, whole_number
+from sim_provider.docker_ops import RESTART_POLICY, connect, find_container, remove_container, whole_number
 from sim_provider.engine import EngineBoundProvider
 from sim_provider.resource_type import BEHAVIOUR_KEY
 
@@ -67,6 +67,9 @@ class ContainerProvider(EngineBoundProvider):
             if missing := sorted(set(props.get(self.NETWORK_ALIASES) or []) - answers):
                 drift[self.NETWORK_ALIASES] = f"no longer answers to {', '.join(missing)}"
         host = attrs["HostConfig"]
+        # `docker update --restart=no` would leave a crashed container down until someone looks.
+        if restart_policy_changed(container):
+            drift["restart_policy"] = (host.get("RestartPolicy") or {}).get("Name") or "no"
         # `docker update --cpus/--memory` changes these on a live container.
         if "nano_cpus" in props and (host.get("NanoCpus") or 0) != (whole_number(props["nano_cpus"]) or 0):
             drift["nano_cpus"] = host.get("NanoCpus") or None
@@ -110,3 +113,9 @@ class ContainerProvider(EngineBoundProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         remove_container(connect(), id_, stop_timeout=self.STOP_TIMEOUT)
+
+
+def restart_policy_changed(container: Container) -> bool:
+    """Whether the container's restart policy is no longer the one sim gives it."""
+    policy = container.attrs["HostConfig"].get("RestartPolicy") or {}
+    return policy.get("Name") != RESTART_POLICY["Name"]

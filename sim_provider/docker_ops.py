@@ -24,6 +24,9 @@ CHECKOUT_LABEL = f"{LABEL_PREFIX}.checkout"
 # Every container sim starts: setuid binaries and file capabilities cannot raise a process's
 # privileges (what Kubernetes' allowPrivilegeEscalation: false does on eks).
 SECURITY_OPT = ["no-new-privileges"]
+# Every long-running container sim starts: Docker starts it again when it exits (as ECS and Kubernetes
+# replace a failed task or pod), but not when someone stops it by hand. Refresh checks it is still so.
+RESTART_POLICY = {"Name": "unless-stopped"}
 
 
 class SimError(Exception):

@@ -30,6 +30,7 @@ from pulumi.dynamic import CreateResult, DiffResult, UpdateResult
 
 from sim_provider.container_provider import ContainerProvider
 from sim_provider.docker_ops import (
+    RESTART_POLICY,
     SECURITY_OPT,
     SimError,
     connect,
@@ -215,7 +216,7 @@ def create_haproxy(
         network=props["network"],
         networking_config={props["network"]: api.create_endpoint_config(aliases=[alias])} if alias else None,
         ports=ports,
-        restart_policy={"Name": "unless-stopped"},
+        restart_policy=RESTART_POLICY,
         security_opt=SECURITY_OPT,
         # HAProxy's graceful stop (the official image's STOPSIGNAL); it ignores SIGTERM as PID 1.
         stop_signal="SIGUSR1",

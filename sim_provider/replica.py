@@ -12,7 +12,15 @@ from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
 from sim_provider.container_provider import ContainerProvider
-from sim_provider.docker_ops import ROLE_LABEL, SECURITY_OPT, SPEC_LABEL, connect, container_ip, whole_number
+from sim_provider.docker_ops import (
+    RESTART_POLICY,
+    ROLE_LABEL,
+    SECURITY_OPT,
+    SPEC_LABEL,
+    connect,
+    container_ip,
+    whole_number,
+)
 from sim_provider.pending_create import pending_create
 from sim_provider.prober import (
     host_reaches_containers,
@@ -77,7 +85,7 @@ class ReplicaProvider(ContainerProvider):
                         init=True,
                         security_opt=SECURITY_OPT,
                         read_only=bool(props.get("read_only_root_filesystem")),
-                        restart_policy={"Name": "unless-stopped"},
+                        restart_policy=RESTART_POLICY,
                         nano_cpus=whole_number(props.get("nano_cpus")),
                         mem_limit=f"{memory}m" if memory else None,
                         binds={volume: {"bind": path, "mode": "rw"} for path, volume in mounts.items()},

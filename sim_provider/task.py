@@ -26,8 +26,9 @@ import pulumi
 from docker.models.containers import Container
 from pulumi.dynamic import CreateResult
 
-from sim_provider.container_provider import ContainerProvider
+from sim_provider.container_provider import ContainerProvider, restart_policy_changed
 from sim_provider.docker_ops import (
+    RESTART_POLICY,
     SECURITY_OPT,
     SimError,
     connect,
@@ -155,7 +156,7 @@ class TaskProvider(ContainerProvider):
             labels={**labels, CONTAINER_LABEL: INFRA},
             detach=True,
             host_config=api.create_host_config(
-                init=True, restart_policy={"Name": "unless-stopped"}, security_opt=SECURITY_OPT
+                init=True, restart_policy=RESTART_POLICY, security_opt=SECURITY_OPT
             ),
             networking_config=api.create_networking_config(
                 {props["network"]: api.create_endpoint_config(aliases=list(props.get("aliases") or []))}
@@ -174,6 +175,14 @@ class TaskProvider(ContainerProvider):
             if container is not None and container.attrs.get("RestartCount", 0)
         }
         return {"running": _running(infra) and not stopped, "stopped": stopped, "restarts": restarts}
+
+    def drift(self, client: docker.DockerClient, infra: Container, props: dict[str, Any]) -> dict[str, Any]:
+        drift = super().drift(client, infra, props)
+        # Docker restarts the essential members too (a non-essential one may stay exited).
+        members = (_member(client, props, name) for name in _essential_names(props))
+        if changed := sorted(c.name for c in members if c is not None and restart_policy_changed(c)):
+            drift["member_restart_policy"] = changed
+        return drift
 
     def replaced(self, olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
         # An essential container Docker restarted (seen by refresh): a fresh instance, as ECS's new task.
@@ -230,7 +239,7 @@ def _create_member(
             network_mode=f"container:{infra.id}",
             security_opt=SECURITY_OPT,
             read_only=bool(spec.get("read_only_root_filesystem")),
-            restart_policy={"Name": "unless-stopped"} if spec.get("essential", True) else None,
+            restart_policy=RESTART_POLICY if spec.get("essential", True) else None,
             binds={volume: {"bind": path, "mode": "rw"} for path, volume in volumes.items()},
         ),
     )

@@ -260,6 +260,39 @@ def test_refresh_reads_an_entry_and_a_task_off_their_network_and_up_replaces_the
     assert changes(project.stack.refresh()) == {}
 
 
+@pytest.mark.sim
+def test_refresh_reads_a_restart_policy_changed_by_hand_and_up_restores_it(
+    sim_project, docker_client
+) -> None:
+    """Item 6 for `docker update --restart=no`: a replica, an entry or an essential member of a task
+    that crashes after it would stay down, yet refresh read it as unchanged."""
+    project = sim_project(BOTH)
+    project.up()
+    [replica] = containers(docker_client, project, "replica").values()
+    [entry] = containers(docker_client, project, "ingress").values()
+    [task] = state_of(project, ":Task").values()
+    member = docker_client.containers.get(task["container_names"]["main"])
+    for container in (replica, entry, member):
+        subprocess.run(["docker", "update", "--restart", "no", container.id], check=True, capture_output=True)
+    assert changes(project.stack.refresh()) == {"update": 3}
+    [replica_state] = state_of(project, ":Replica").values()
+    [entry_state] = state_of(project, ":Ingress").values()
+    [task] = state_of(project, ":Task").values()
+    assert replica_state["drift"] == entry_state["drift"] == {"restart_policy": "no"}
+    assert task["drift"] == {"member_restart_policy": [member.name]}
+
+    assert changes(project.up()).get("replace") == 3
+    [task] = state_of(project, ":Task").values()
+    renewed = [
+        *containers(docker_client, project, "replica").values(),
+        *containers(docker_client, project, "ingress").values(),
+        docker_client.containers.get(task["container_names"]["main"]),
+    ]
+    assert {c.attrs["HostConfig"]["RestartPolicy"]["Name"] for c in renewed} == {"unless-stopped"}
+    assert not {c.id for c in renewed} & {replica.id, entry.id, member.id}
+    assert changes(project.stack.refresh()) == {}
+
+
 ONE = """
 web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True, "readiness": "/healthz"})
 pulumi.export("url", web.public_url)
