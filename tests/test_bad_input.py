@@ -151,6 +151,8 @@ ALB, NLB, GW = "ApplicationLoadBalancer", "NetworkLoadBalancer", "HttpApiGateway
 TOO_BIG_FOR_A_LABEL = "x" * 64
 DIGEST = "sha256:" + "a" * 64
 LONG_TAG = "1" * 129
+SHA512 = "sha512:" + "a" * 128  # Docker and the kubelet pull it; ECS takes only sha256
+ECS_TOO_LONG = f"registry.example.com/{'a' * 200}:{'1' * 34}"  # 256: Docker allows a longer name and tag
 INGRESS_IMAGE = "containers:simIngressImage (stack config)"
 PROBER_IMAGE = "containers:simProberImage (stack config)"
 # fmt: off
@@ -183,6 +185,10 @@ ACROSS: list[Bad] = [
         wl(image="https://ghcr.io/team/api:1")),
     Bad("image folder without './'", W, "image", "backend/", "starting with './' or '/'", wl(image="backend/")),
     Bad("image digest too short", W, "image", "nginx@sha256:abc", "64 hex digits", wl(image="nginx@sha256:abc")),
+    Bad("image of 256 characters on ecs", W, "image", ECS_TOO_LONG, "at most 255 characters before any '@'",
+        wl(image=ECS_TOO_LONG), ECS),
+    Bad("image digest sha512 on ecs", W, "image", f"nginx@{SHA512}", "a digest only of sha256",
+        wl(image=f"nginx@{SHA512}"), ECS),
     Bad("container image with capitals", CWL, "containers[0].image", "Redis:7", "lowercase letters and digits",
         cwl(container(image="Redis:7")), ECS),
     Bad("container image ending in ':'", CWL, "containers[0].image", "image:", "optional ':tag'",
@@ -408,6 +414,8 @@ ACROSS: list[Bad] = [
         cwl(container(essential={"yes": True})), ECS),
     Bad("ContainerWorkload scaling min above max", CWL, "scaling.min_instances", 4, "at most",
         cwl(scaling={"min_instances": 4, "max_instances": 2}), ECS),
+    Bad("container image digest sha512 on ecs", CWL, "containers[0].image", f"nginx@{SHA512}", "only of sha256",
+        cwl(container(image=f"nginx@{SHA512}")), ECS),
     Bad("ContainerWorkload on eks", CWL, "containers:platform (stack config)", "eks", "ecs or sim", cwl(), EKS),
     # ---- what sim cannot run: one clear error, never silence
     Bad("EFS volume on sim", CWL, "containers[0].volume_mounts", ["web-efs-0"], "EFS file systems exist only in AWS",

@@ -32,3 +32,20 @@ def parse_image_reference(reader: ArgReader, field: str, value: Any, rule: str =
     except (InvalidReference, InvalidDigest):
         raise reader.error(field, image, rule) from None
     return image
+
+
+# ECS's ContainerDefinition.image: "up to 255 characters" (for a digest reference, of what comes
+# before the '@'), and "the only supported hash function is sha256". Docker also parses sha512.
+ECS_IMAGE_MAX_LENGTH = 255
+ECS_DIGEST_ALGORITHM = "sha256"
+ECS_RULE = (
+    f"on ecs, an image reference of at most {ECS_IMAGE_MAX_LENGTH} characters before any '@' digest, "
+    f"and a digest only of {ECS_DIGEST_ALGORITHM} (what ECS's container definition accepts)"
+)
+
+
+def check_ecs_image_reference(reader: ArgReader, field: str, image: str) -> None:
+    """Refuse a reference Docker parses but ECS's RegisterTaskDefinition refuses."""
+    name, _, digest = image.partition("@")
+    if len(name) > ECS_IMAGE_MAX_LENGTH or (digest and digest.partition(":")[0] != ECS_DIGEST_ALGORITHM):
+        raise reader.error(field, image, ECS_RULE)

@@ -20,6 +20,7 @@ from components.spec.container_workload.events import (
     NetworkLoadBalancerEvent,
 )
 from components.spec.container_workload.workload import COMPONENT, ContainerWorkloadSpec, DeploymentSpec
+from components.spec.image_reference import check_ecs_image_reference
 from components.spec.platform import Platform
 
 PLATFORM_FIELD = "containers:platform (stack config)"
@@ -32,6 +33,8 @@ def check_container_workload(spec: ContainerWorkloadSpec) -> Any:
     clusters: list[tuple[str, Any]] = [("cluster", spec.cluster)] if spec.cluster is not None else []
     claims: list[Claim] = []
     for index, container in enumerate(spec.containers):
+        if container.image is not None:
+            check_ecs_image_reference(reader, f"containers[{index}].image", container.image)
         for event_index, event in enumerate(container.events):
             field = f"containers[{index}].events[{event_index}]"
             if isinstance(event, ApplicationLoadBalancerEvent | NetworkLoadBalancerEvent):

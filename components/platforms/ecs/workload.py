@@ -45,6 +45,7 @@ from components.spec.fargate import (
     describe_memory,
     smallest_fitting_size,
 )
+from components.spec.image_reference import check_ecs_image_reference
 from components.spec.stack_config import StackConfig
 from components.spec.workload import COMPONENT, WorkloadSpec
 
@@ -61,8 +62,11 @@ def _secret_arg(spec: WorkloadSpec, index: int) -> InvalidArgumentError:
 
 def validate_workload(spec: WorkloadSpec, config: StackConfig) -> None:
     """Refuse what ecs cannot run, before the Workload registers: a size beyond every Fargate task, a
-    resource name AWS cannot name its roles after."""
-    check_aws_resource_name(ArgReader(COMPONENT, spec.resource_name))
+    resource name AWS cannot name its roles after, an image reference ECS refuses."""
+    reader = ArgReader(COMPONENT, spec.resource_name)
+    check_aws_resource_name(reader)
+    if spec.image_reference is not None:
+        check_ecs_image_reference(reader, "image", spec.image_reference)
     fargate_size(spec)
 
 
