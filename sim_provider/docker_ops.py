@@ -55,8 +55,8 @@ def unreachable(error: Exception) -> str:
             "again), or set DOCKER_HOST to an engine it may use; nothing was changed."
         )
     return (
-        f"Cannot reach the Docker engine at {host}: {error}. Start Docker (or dockerd) and run "
-        "`pulumi up` again; nothing was changed."
+        f"Cannot reach the Docker engine at {host}: {error}. Start Docker (or dockerd) and run the "
+        "command again (`up`, `refresh` and `destroy` all need it); nothing was changed."
     )
 
 

@@ -237,6 +237,48 @@ def test_docker_engine_down_is_one_clear_error(sim_project) -> None:
     del project.stack.workspace.env_vars["DOCKER_HOST"]
 
 
+def test_docker_down_at_refresh_and_destroy_is_one_clear_error_and_loses_nothing(
+    sim_project, docker_client
+) -> None:
+    """Docker down after an `up`: the CLI's `refresh` and `destroy` each say so once; the plain
+    engine says it per resource (each fails alone) but without gRPC's words; nothing is forgotten,
+    and once Docker answers again `destroy` removes every container and network."""
+    project = sim_project("""
+        web = Workload("web", {"image": "containers-test/app", "port": 8080, "public": True, "replicas": 2})
+    """)
+    project.up()
+    before = project.stack.export_stack().deployment["resources"]
+    down = "unix:///nonexistent/docker.sock"
+    project.stack.workspace.env_vars["DOCKER_HOST"] = down
+    env = {**os.environ, **project.stack.workspace.env_vars}
+    for command in ("refresh", "destroy"):
+        cli = subprocess.run(
+            [sys.executable, "-m", "components", command, "--stack", "test", "--dir", str(project.path)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        printed = " ".join((cli.stdout + cli.stderr).split())
+        assert cli.returncode == 1, printed
+        assert printed.count(f"Cannot reach the Docker engine at {down}") == 1, printed
+        assert "run the command again" in printed and "Traceback" not in printed
+    with pytest.raises(auto.CommandError) as caught:
+        project.stack.destroy()
+    assert "Exception calling application" not in str(caught.value)
+    del project.stack.workspace.env_vars["DOCKER_HOST"]
+
+    after = project.stack.export_stack().deployment["resources"]
+    containers_kept = {r["urn"] for r in before if r["type"].endswith((":Replica", ":Ingress"))}
+    assert containers_kept <= {r["urn"] for r in after}, "a failed destroy forgets no container"
+    project.stack.destroy()
+    assert labelled(docker_client, project.stack_label) == {
+        "containers": [],
+        "networks": [],
+        "images": [],
+        "volumes": [],
+    }
+
+
 def test_bad_input_fails_preview_and_creates_nothing(sim_project) -> None:
     project = sim_project("""
         Workload("web", {"image": "containers-test/app", "public": True})
