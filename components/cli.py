@@ -31,6 +31,9 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from components.pending_creates import finish_pending_creates
+from sim_provider.docker_ops import SimError
+
 OK, FAILED, USAGE = 0, 1, 2
 COMMANDS = ("up", "preview", "refresh", "destroy", "outputs", "logs")
 
@@ -339,7 +342,10 @@ def run(argv: Sequence[str]) -> int:
             raise
         console.print(f"stack '{stack_name}' does not exist: nothing to destroy")
         return OK
-    release_stale_locks(stack, lambda message: console.print(f"[dim]{message}[/]"))
+    say = lambda message: console.print(f"[dim]{message}[/]")  # noqa: E731
+    release_stale_locks(stack, say)
+    if command in ("up", "refresh", "destroy"):
+        finish_pending_creates(stack, say)
     console.print(f"[bold]{command}[/] {project_name(project)}/{stack_name}", highlight=False)
 
     if command == "outputs":
@@ -380,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return FAILED
     except auto.CommandError as error:
         print(f"containers: {engine_message(error)}", file=sys.stderr)
+        return FAILED
+    except SimError as error:  # Docker, asked before the engine runs (sim_provider's own words)
+        print(f"containers: {error}", file=sys.stderr)
         return FAILED
 
 

@@ -54,10 +54,14 @@ class SimProject:
     def up(self, **kwargs: Any) -> auto.UpResult:
         return self.stack.up(**kwargs)
 
-    def state_file_text(self) -> str:
-        """The stack's state exactly as the file backend stores it (secrets encrypted)."""
+    @property
+    def state_file(self) -> Path:
+        """Where the file backend stores the stack's state (secrets encrypted)."""
         backend = Path(urlparse(os.environ["PULUMI_BACKEND_URL"]).path)
-        return (backend / ".pulumi" / "stacks" / self.path.name / f"{self.stack.name}.json").read_text()
+        return backend / ".pulumi" / "stacks" / self.path.name / f"{self.stack.name}.json"
+
+    def state_file_text(self) -> str:
+        return self.state_file.read_text()
 
     def outputs(self) -> dict[str, Any]:
         return {key: output.value for key, output in self.stack.outputs().items()}

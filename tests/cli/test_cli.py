@@ -118,3 +118,58 @@ def test_preview_of_bad_input_exits_1_naming_the_field(sim_project) -> None:
     assert preview.returncode == 1
     assert preview.stdout.count('Workload "web": field "public" got True') == 1, preview.stdout
     assert "Traceback" not in preview.stdout + preview.stderr
+
+
+@pytest.mark.sim
+def test_a_create_whose_answer_the_engine_never_got_leaves_no_container(sim_project, docker_client) -> None:
+    """An engine killed between a create's end and its answer leaves a pending `creating` operation
+    and a ready container no resource records (made here by editing the state as that engine left
+    it: the replica's record back to a pending create). `containers up` removes that container only:
+    a task whose replacement's create was interrupted keeps its recorded containers."""
+    project = sim_project(f"""
+        from components import ContainerWorkload
+        web = Workload("web", {{"image": "{APP}", "port": 8080, "public": True, "replicas": 2}})
+        ContainerWorkload("shop", {{
+            "containers": [
+                {{"name": "main", "image": "{APP}"}},
+                {{"name": "side", "image": "{APP}", "command": ["sleep", "3600"]}},
+            ],
+            "resources": {{"cpu": 0.25, "memory": 512}},
+        }})
+        pulumi.export("url", web.public_url)
+    """)
+    first = containers("up", "--stack", "test", "--dir", str(project.path))
+    assert first.returncode == 0, first.stdout + first.stderr
+    # What the engine's checkpoint holds (`pulumi stack import` would drop pending operations).
+    checkpoint = json.loads(project.state_file_text())
+    latest = checkpoint["checkpoint"]["latest"]
+    resources = latest["resources"]
+    [replica] = [r for r in resources if r["urn"].endswith("::web-replica-2")]
+    [task] = [r for r in resources if r["type"].endswith(":Task")]
+    # Killed before the answer: the engine had recorded neither the replica nor what waits for it.
+    for record in [replica, *(r for r in resources if replica["urn"] in r.get("dependencies", []))]:
+        resources.remove(record)
+    latest["pending_operations"] = [
+        {
+            "resource": {key: value for key, value in r.items() if key not in ("id", "outputs")},
+            "type": "creating",
+        }
+        for r in (replica, task)
+    ]
+    project.state_file.write_text(json.dumps(checkpoint))
+    assert len(project.stack.export_stack().deployment["pending_operations"]) == 2
+    unrecorded = docker_client.containers.get(replica["id"])
+    task_containers = {c.id for c in docker_client.containers.list(filters={"label": "containers.role=task"})}
+    assert len(task_containers) == 3, "infra, main and side"
+
+    up = containers("up", "--stack", "test", "--dir", str(project.path))
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert f"removing {unrecorded.name}" in up.stdout
+    assert up.stdout.count("removing ") == 1, up.stdout
+    assert unrecorded.id not in {c.id for c in replicas(docker_client, project)}
+    assert len(replicas(docker_client, project)) == 2
+    assert {
+        c.id for c in docker_client.containers.list(filters={"label": "containers.role=task"})
+    } == task_containers
+    assert not project.stack.export_stack().deployment.get("pending_operations")
+    assert requests.get(project.outputs()["url"], timeout=5).status_code == 200

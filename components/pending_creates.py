@@ -1,0 +1,70 @@
+"""Creates an interrupted engine never saw finish, made whole before the CLI's next operation.
+
+The engine writes a pending `creating` operation into the state before it asks a provider to
+create, and replaces it by the resource once the answer comes. An engine killed (or told to
+terminate) after a sim container's create finished but before the answer arrived leaves that
+operation and a ready container that no resource records: the next create of the resource cannot
+tell it from the live container it replaces (both carry the resource's labels), so it stays,
+holding a replica's place or a task's aliases, and `destroy` would never remove it.
+
+The state says which containers are recorded; the pending operation names the labels of the one
+that may not be. So before `up`, `refresh` and `destroy`, the CLI removes each container carrying a
+pending create's labels that no resource records, then drops the pending creates from the state,
+as `pulumi refresh --clear-pending-creates` does (the next `up` creates those resources anew).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from pulumi import automation as auto
+
+from sim_provider.docker_ops import connect, remove_container
+
+SIM_TYPE_PREFIX = "pulumi-python:dynamic/sim:"
+CREATING = "creating"
+
+
+def finish_pending_creates(stack: auto.Stack, say: Callable[[str], None] = print) -> None:
+    """Remove the containers of the stack's interrupted sim creates that no resource records, and
+    clear those creates from the state. Nothing to do (and no Docker call) without any."""
+    state = stack.export_stack()
+    deployment = dict(state.deployment or {})
+    pending = [
+        operation
+        for operation in deployment.get("pending_operations") or []
+        if operation.get("type") == CREATING
+        and str(operation["resource"].get("type", "")).startswith(SIM_TYPE_PREFIX)
+    ]
+    if not pending:
+        return
+    client = connect()
+    recorded = recorded_containers(deployment["resources"])
+    for operation in pending:
+        labels = operation["resource"].get("inputs", {}).get("labels") or {}
+        if not labels:
+            continue  # not a container (a network, an image): its create leaves nothing to remove
+        selector = {"label": [f"{key}={value}" for key, value in labels.items()]}
+        for container in client.containers.list(all=True, filters=selector):
+            if container.id not in recorded and container.name not in recorded:
+                say(f"removing {container.name}: its create was interrupted and no state records it")
+                remove_container(client, container.id, stop_timeout=2)
+    deployment["pending_operations"] = [op for op in deployment["pending_operations"] if op not in pending]
+    stack.import_stack(auto.Deployment(version=state.version, deployment=deployment))
+
+
+def recorded_containers(resources: list[dict[str, Any]]) -> set[str]:
+    """The ids and names of every container the state's sim resources record: each resource's own
+    (its id), and the members of each task instance (by name)."""
+    recorded: set[str] = set()
+    for resource in resources:
+        if not str(resource.get("type", "")).startswith(SIM_TYPE_PREFIX):
+            continue
+        outputs = resource.get("outputs") or {}
+        recorded.add(resource.get("id") or "")
+        recorded.update(
+            value for key in ("container_name", "infra_name") if isinstance(value := outputs.get(key), str)
+        )
+        members = outputs.get("container_names")
+        if isinstance(members, dict):
+            recorded.update(name for name in members.values() if isinstance(name, str))
+    return recorded
