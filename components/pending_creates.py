@@ -9,8 +9,8 @@ holding a replica's place or a task's aliases, and `destroy` would never remove 
 
 The state says which containers are recorded; the pending operation names the labels of the one
 that may not be. So before `up`, `refresh` and `destroy`, the CLI removes each container carrying a
-pending create's labels that no resource records, then drops the pending creates from the state,
-as `pulumi refresh --clear-pending-creates` does (the next `up` creates those resources anew).
+pending create's labels that no resource records, then clears the pending operations from the
+state, as `pulumi refresh --clear-pending-creates` would (the next `up` creates those resources anew).
 """
 
 from collections.abc import Callable
@@ -28,7 +28,7 @@ def finish_pending_creates(stack: auto.Stack, say: Callable[[str], None] = print
     """Remove the containers of the stack's interrupted sim creates that no resource records, and
     clear those creates from the state. Nothing to do (and no Docker call) without any."""
     state = stack.export_stack()
-    deployment = dict(state.deployment or {})
+    deployment = state.deployment or {}
     pending = [
         operation
         for operation in deployment.get("pending_operations") or []
@@ -48,8 +48,9 @@ def finish_pending_creates(stack: auto.Stack, say: Callable[[str], None] = print
             if container.id not in recorded and container.name not in recorded:
                 say(f"removing {container.name}: its create was interrupted and no state records it")
                 remove_container(client, container.id, stop_timeout=2)
-    deployment["pending_operations"] = [op for op in deployment["pending_operations"] if op not in pending]
-    stack.import_stack(auto.Deployment(version=state.version, deployment=deployment))
+    # `pulumi stack import` drops every pending operation: the interrupted updates and deletes of
+    # resources the state still records are what the next `up` or `refresh` looks at anyway.
+    stack.import_stack(state)
 
 
 def recorded_containers(resources: list[dict[str, Any]]) -> set[str]:
