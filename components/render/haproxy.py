@@ -128,7 +128,10 @@ class ProxyBackend:
             # A server not yet fully up (new, or just reloaded) is checked every 500 ms (`fastinter`;
             # HAProxy also spreads its first checks over that): a new instance, or every instance
             # after a reload, is taken in within half a second of answering, not within `inter`.
-            f"    default-server init-addr none resolvers docker check inter {self.interval_seconds}s "
+            # Only a server with an address when the worker starts is checked so soon: one that waits
+            # for the resolvers (`init-addr none`) had its first check a whole `inter` later (5.05 s
+            # after every reload, measured), so the first instance is resolved at start (`libc`).
+            f"    default-server init-addr libc,none resolvers docker check inter {self.interval_seconds}s "
             "fastinter 500ms downinter 500ms fall 2 rise 1",
             f"    server-template instance 1-{self.slots} {self.alias}:{self.port}",
         ]
