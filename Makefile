@@ -18,9 +18,10 @@ down: setup
 	@$(ENV) && containers destroy --stack sim
 
 ## The last log lines of one workload's containers on the sim stack, each prefixed with instance
-## and container: `make logs W=api` (without W: every container of the stack).
+## and container: `make logs W=api` (without W: every container of the stack); `F=1` follows them
+## (new lines as they come, also of containers started later) until Ctrl-C.
 logs: setup
-	@$(ENV) && containers logs --stack sim $(if $(W),--workload $(W))
+	@$(ENV) && containers logs --stack sim $(if $(W),--workload $(W)) $(if $(F),--follow)
 
 ## The whole suite, after lint: unit tests (mocks), renderers with their validators, sim tests on
 ## real Docker and the real engine, kubernetes tests on a real local control plane.

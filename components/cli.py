@@ -31,6 +31,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from components.container_logs import follow_logs, print_logs
 from components.pending_creates import finish_pending_creates
 from sim_provider.docker_ops import SimError
 
@@ -265,8 +266,10 @@ def print_urls(console: Console, outputs: dict[str, auto.OutputValue]) -> None:
         print(f"{key}: {url}", flush=True)
 
 
-def logs(console: Console, stack: auto.Stack, project: Path, tail: int, workload: str | None = None) -> int:
-    """The last lines of every container the stack runs (sim), or only those of `workload`."""
+def logs(
+    console: Console, stack: auto.Stack, project: Path, tail: int, workload: str | None, follow: bool
+) -> int:
+    """The log lines of every container the stack runs (sim), or only those of `workload`."""
     config = stack.get_all_config()
     platform = config.get("containers:platform", auto.ConfigValue("sim")).value
     if platform != "sim":
@@ -278,26 +281,16 @@ def logs(console: Console, stack: auto.Stack, project: Path, tail: int, workload
     labels += [f"containers.resource={workload}"] if workload else []
     try:
         client = docker.from_env()
-        containers = client.containers.list(all=True, filters={"label": labels})
+        if follow:
+            follow_logs(lambda: client.containers.list(filters={"label": labels}), tail)
+        else:
+            print_logs(client.containers.list(all=True, filters={"label": labels}), tail)
     except docker.errors.DockerException as error:
         console.print(
             f"[bold red]logs failed[/]: the Docker engine does not answer ({error})", highlight=False
         )
         return FAILED
-    for container in sorted(containers, key=lambda c: c.name):
-        lines = container.logs(tail=tail).decode(errors="replace").splitlines()
-        for line in lines:
-            print(f"{_log_prefix(container)} | {line}")
     return OK
-
-
-def _log_prefix(container: Any) -> str:
-    """`<workload>/<instance>/<container>` for a ContainerWorkload's containers, else the Docker name."""
-    found = container.labels
-    if "containers.instance" in found and "containers.container" in found:
-        keys = ("containers.resource", "containers.instance", "containers.container")
-        return "/".join(found[key] for key in keys)
-    return str(container.name)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -321,10 +314,13 @@ def parser() -> argparse.ArgumentParser:
     outputs.add_argument("--json", action="store_true", help="as one JSON object")
     outputs.add_argument("--show-secrets", action="store_true")
     logs_parser = commands.add_parser(
-        "logs", parents=[common], help="the last log lines of each container (sim)"
+        "logs", parents=[common], help="the log lines of each container, or follow them (sim)"
     )
     logs_parser.add_argument("--tail", type=int, default=50, help="lines per container (default 50)")
     logs_parser.add_argument("--workload", "-w", default=None, help="only this workload's containers")
+    logs_parser.add_argument(
+        "--follow", "-f", action="store_true", help="print new lines as they come, until Ctrl-C"
+    )
     return main_parser
 
 
@@ -361,7 +357,7 @@ def run(argv: Sequence[str]) -> int:
                 print(f"{key}: {value if isinstance(value, str) else json.dumps(value)}")
         return OK
     if command == "logs":
-        return logs(console, stack, project, args.tail, args.workload)
+        return logs(console, stack, project, args.tail, args.workload, args.follow)
 
     operations: dict[str, Callable[..., Any]] = {
         "up": lambda on_event: stack.up(on_event=on_event, refresh=not args.no_refresh),

@@ -3,8 +3,11 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -83,7 +86,7 @@ def test_up_shows_each_resource_then_the_url_and_brings_back_a_removed_container
     assert outputs.returncode == 0 and json.loads(outputs.stdout[outputs.stdout.index("{") :]) == {"url": url}
     logs = containers("logs", "--stack", "test", "--dir", str(project.path))
     assert logs.returncode == 0
-    assert re.search(r"^\S+-web-1-\w+ \| ", logs.stdout, re.MULTILINE), logs.stdout
+    assert re.search(r"^web/1 \| listening on 8080$", logs.stdout, re.MULTILINE), logs.stdout
 
     destroy = containers("destroy", "--stack", "test", "--dir", str(project.path))
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
@@ -173,3 +176,59 @@ def test_a_create_whose_answer_the_engine_never_got_leaves_no_container(sim_proj
     } == task_containers
     assert not project.stack.export_stack().deployment.get("pending_operations")
     assert requests.get(project.outputs()["url"], timeout=5).status_code == 200
+
+
+@pytest.mark.sim
+def test_logs_follow_prints_lines_as_they_come_also_of_replacements(sim_project) -> None:
+    """`containers logs --follow` (`make logs F=1`): the last lines of each replica, then, while an
+    `up` replaces them, the first lines of the new ones; Ctrl-C ends it with exit code 0."""
+    program = f"""
+        Workload("web", {{"image": "{APP}", "port": 8080, "replicas": 2, "env": {{"V": "%s"}}}})
+    """
+    project = sim_project(program % "1")
+    assert containers("up", "--stack", "test", "--dir", str(project.path)).returncode == 0
+    follow = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "components",
+            "logs",
+            "--follow",
+            "--tail",
+            "5",
+            "--stack",
+            "test",
+            "--dir",
+            str(project.path),
+            "--workload",
+            "web",
+        ],
+        env=os.environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert follow.stdout is not None
+    output = follow.stdout
+    printed: list[str] = []
+    reader = threading.Thread(target=lambda: printed.extend(iter(output.readline, "")), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while sum("listening" in line for line in printed) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        project.set_program(program % "2")
+        assert containers("up", "--stack", "test", "--dir", str(project.path)).returncode == 0
+        time.sleep(2)  # more than a follow's look for new containers (1 s)
+    finally:
+        follow.send_signal(signal.SIGINT)
+        follow.wait(timeout=30)
+    reader.join(timeout=10)
+    assert follow.stderr is not None
+    stderr = follow.stderr.read()
+    stdout = "".join(printed)
+    assert follow.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    started = re.findall(r"^web/([12]) \| listening on 8080$", stdout, re.MULTILINE)
+    # Two replicas before the update and their two replacements, each starting once.
+    assert sorted(started) == ["1", "1", "2", "2"], stdout

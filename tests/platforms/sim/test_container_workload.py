@@ -245,11 +245,20 @@ def test_a_priority_taken_by_another_workload_is_refused_on_sim() -> None:
 def test_log_lines_name_the_workload_instance_and_container() -> None:
     from types import SimpleNamespace
 
-    from components.cli import _log_prefix
+    from components.container_logs import log_prefix
 
-    task_member = SimpleNamespace(
-        name="x-1-abc-web",
-        labels={"containers.resource": "shop", "containers.instance": "2", "containers.container": "web"},
+    def container(**labels: str) -> SimpleNamespace:
+        return SimpleNamespace(name="proj-sim-x-1-abc", labels=labels)
+
+    task_member = container(
+        **{"containers.resource": "shop", "containers.instance": "2", "containers.container": "web"}
     )
-    assert _log_prefix(task_member) == "shop/2/web"
-    assert _log_prefix(SimpleNamespace(name="proj-sim-web-1-abc", labels={})) == "proj-sim-web-1-abc"
+    assert log_prefix(task_member) == "shop/2/web"
+    replica = container(
+        **{"containers.resource": "web", "containers.role": "replica", "containers.replica": "3"}
+    )
+    assert log_prefix(replica) == "web/3"
+    assert (
+        log_prefix(container(**{"containers.resource": "web", "containers.role": "ingress"})) == "web/ingress"
+    )
+    assert log_prefix(container()) == "proj-sim-x-1-abc", "not ours: its Docker name"
