@@ -45,6 +45,7 @@ BALANCER_IDENTITY = ("network", "listeners", "mode", "no_route", "image_ref", "l
 # HAProxy needs an acl declared before a line uses it, and runs every `http-request` line before any
 # `use_backend` line: the frontend lists them in that order (each kind keeping the rules' order).
 LINE_KINDS = ("acl ", "http-request ", "use_backend ")
+IDEMPOTENT = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")  # RFC 9110, 9.2.2
 
 
 def proxy_config(mode: str, listeners: list[int], no_route: str, fragments: list[dict[str, Any]]) -> str:
@@ -61,11 +62,18 @@ def proxy_config(mode: str, listeners: list[int], no_route: str, fragments: list
         "    hold obsolete 1s",
         "defaults",
         f"    mode {mode}",
-        "    timeout connect 2s",
+        # An instance being replaced goes while the proxy may still send it requests (the ALB
+        # deregisters and drains a target first; Docker's DNS drops the address within a second).
+        # A connection to it that is refused or, once its address is gone, never answers is tried
+        # again on another instance (`redispatch`), after at most 500 ms: a connect on a local
+        # bridge takes well under a millisecond.
+        "    timeout connect 500ms",
         "    timeout client 10m",
         "    timeout server 10m",
         "    retries 3",
         "    option redispatch 1",
+        # ...and so is a request its instance closed without answering (it stopped mid-request).
+        *(["    retry-on conn-failure empty-response"] if mode == "http" else []),
         "frontend stats",
         "    mode http",
         f"    bind :{STATS_PORT}",
@@ -78,6 +86,8 @@ def proxy_config(mode: str, listeners: list[int], no_route: str, fragments: list
     )
     for port in listeners:
         lines += [f"frontend listener_{port}", f"    bind :{port}"]
+        if mode == "http":  # a request that may have been acted on is replayed only if idempotent
+            lines.append(f"    http-request disable-l7-retry if !{{ method {' '.join(IDEMPOTENT)} }}")
         own = [line for rule in rules if rule["listener_port"] == port for line in rule["lines"]]
         lines += [f"    {line}" for kind in LINE_KINDS for line in own if line.startswith(kind)]
         lines.append("    default_backend no_route")

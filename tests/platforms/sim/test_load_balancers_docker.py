@@ -174,3 +174,43 @@ pulumi.export("url", tcp.url)
     assert url.startswith("http://127.0.0.1:")
     # An HTTP request through the TCP listener reaches the container's server unchanged.
     assert requests.get(url + "/", timeout=5).text.strip() == "ok"
+
+
+REPLACED = """
+import pulumi
+from components import ApplicationLoadBalancer, ContainerWorkload
+
+edge = ApplicationLoadBalancer("edge")
+ContainerWorkload("web", {
+    "containers": [{
+        "name": "web", "image": "containers-test/app", "command": ["sh", "-c", SERVE],
+        "environment": {"WHO": "%s", "PATHS": "/x"},
+        "events": [{"type": "application-load-balancer", "load_balancer": edge, "container_port": 8080,
+                    "priority": 1, "paths": ["/x"]}],
+    }],
+    "resources": {"cpu": 0.25, "memory": 512},
+})
+pulumi.export("url", edge.url)
+"""
+
+
+def test_replacing_the_only_instance_behind_the_balancer_drops_no_request(sim_project) -> None:
+    """ECS starts the new task and drains the old one from its target groups before stopping it, so
+    no request meets an instance that is going. Sim's proxy learns of the change from Docker's DNS
+    (within a second): until then a request it sends the old instance, refused, never answered or
+    closed unanswered, is tried again on the new one. Measured before: 1 of 195 answered 502 and 1
+    timed out after 2 s."""
+    from tests.support.traffic import continuous_traffic
+
+    project = sim_project()
+    project.write("__main__.py", f"SERVE = {SERVE!r}\n" + REPLACED % "one")
+    project.up()
+    url = project.outputs()["url"] + "/x"
+    with continuous_traffic(url) as traffic:
+        time.sleep(0.5)
+        project.write("__main__.py", f"SERVE = {SERVE!r}\n" + REPLACED % "two")
+        project.up()
+        time.sleep(1)
+    assert traffic.sent > 20
+    assert traffic.failed == [], f"{len(traffic.failed)} of {traffic.sent} failed: {traffic.failed}"
+    assert answer(project.outputs()["url"], "GET", "/x", {}).text.split()[0] == "two"
