@@ -168,14 +168,21 @@ class ProxyRoutesProvider(EngineBoundProvider):
         return DiffResult(changes=changed, replaces=replaces, delete_before_replace=True)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if find_container(connect(), props["proxy"]) is not None:
+        # A proxy that is gone or stopped (the Docker engine restarted) serves nothing to take these
+        # routes out of: its replacement is configured from the routes that remain.
+        container = find_container(connect(), props["proxy"])
+        if container is not None and container.status == "running":
             self._apply(props, None)
 
     @staticmethod
     def _apply(props: dict[str, Any], fragment: dict[str, Any] | None) -> None:
         container = find_container(connect(), props["proxy"])
-        if container is None:
-            raise SimError(f"The proxy of {props['balancer']!r} is gone: run `pulumi refresh`, then `up`.")
+        if container is None or container.status != "running":
+            state = "gone" if container is None else f"not running ({container.status})"
+            raise SimError(
+                f"The proxy of {props['balancer']!r} is {state}: run `pulumi refresh`, then `up` "
+                "(`containers up` does both): the proxy is made anew."
+            )
         with _locked(container.id):
             fragments = _fragments(container)
             if fragment is None:

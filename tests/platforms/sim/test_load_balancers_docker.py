@@ -214,3 +214,21 @@ def test_replacing_the_only_instance_behind_the_balancer_drops_no_request(sim_pr
     assert traffic.sent > 20
     assert traffic.failed == [], f"{len(traffic.failed)} of {traffic.sent} failed: {traffic.failed}"
     assert answer(project.outputs()["url"], "GET", "/x", {}).text.split()[0] == "two"
+
+
+def test_a_proxy_stopped_by_hand_is_made_anew_by_the_next_refreshing_up(sim_project, docker_client) -> None:
+    """As after a restart of the Docker engine, which stops HAProxy (its stop signal) for good: the
+    routes' removal met the stopped proxy with Docker's raw 409 ("is not running") and the update
+    failed. Now `up --refresh` (what `containers up` runs) replaces the proxy at the same URL."""
+    project = sim_project()
+    project.write("__main__.py", f"SERVE = {SERVE!r}\n" + REPLACED % "one")
+    project.up()
+    url = project.outputs()["url"]
+    selector = {"label": [f"containers.stack={project.stack_label}", "containers.role=proxy"]}
+    [proxy] = docker_client.containers.list(filters=selector)
+    proxy.stop()
+    project.up(refresh=True)
+    [renewed] = docker_client.containers.list(filters=selector)
+    assert renewed.id != proxy.id
+    assert project.outputs()["url"] == url
+    assert answer(url, "GET", "/x", {}).text.split()[0] == "one"
