@@ -13,8 +13,12 @@ pending create's labels that no resource records, then clears the pending operat
 state, as `pulumi refresh --clear-pending-creates` would (the next `up` creates those resources anew).
 """
 
+import json
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from pulumi import automation as auto
 
@@ -27,7 +31,7 @@ CREATING = "creating"
 def finish_pending_creates(stack: auto.Stack, say: Callable[[str], None] = print) -> None:
     """Remove the containers of the stack's interrupted sim creates that no resource records, and
     clear those creates from the state. Nothing to do (and no Docker call) without any."""
-    state = stack.export_stack()
+    state = checkpoint(stack)
     deployment = state.deployment or {}
     pending = [
         operation
@@ -51,6 +55,18 @@ def finish_pending_creates(stack: auto.Stack, say: Callable[[str], None] = print
     # `pulumi stack import` drops every pending operation: the interrupted updates and deletes of
     # resources the state still records are what the next `up` or `refresh` looks at anyway.
     stack.import_stack(state)
+
+
+def checkpoint(stack: auto.Stack) -> auto.Deployment:
+    """The stack's state as `pulumi stack export` gives it, read straight from the checkpoint file
+    on a file backend: an export would cost every `containers` command another CLI run (0.15 s)."""
+    backend = urlparse(os.environ.get("PULUMI_BACKEND_URL", ""))
+    project = stack.workspace.project_settings().name
+    state_file = Path(backend.path, ".pulumi", "stacks", project, f"{stack.name}.json")
+    if backend.scheme != "file" or not state_file.is_file():
+        return stack.export_stack()  # another backend, or a file layout this does not know
+    saved = json.loads(state_file.read_text())
+    return auto.Deployment(version=saved["version"], deployment=saved["checkpoint"].get("latest") or {})
 
 
 def recorded_containers(resources: list[dict[str, Any]]) -> set[str]:
