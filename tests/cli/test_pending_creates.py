@@ -30,13 +30,18 @@ def stack(exported: Any = None) -> Any:
     )
 
 
+def file_backend_with(latest: Any, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file backend in `folder` holding the checkpoint of stack `sim` of project `app`."""
+    state_file = folder / ".pulumi" / "stacks" / "app" / "sim.json"
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text(json.dumps({"version": 3, "checkpoint": {"stack": "sim", "latest": latest}}))
+    monkeypatch.setenv("PULUMI_BACKEND_URL", f"file://{folder}")
+
+
 def test_a_file_backend_checkpoint_is_read_from_its_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state_file = tmp_path / ".pulumi" / "stacks" / "app" / "sim.json"
-    state_file.parent.mkdir(parents=True)
-    state_file.write_text(json.dumps({"version": 3, "checkpoint": {"stack": "sim", "latest": LATEST}}))
-    monkeypatch.setenv("PULUMI_BACKEND_URL", f"file://{tmp_path}")
+    file_backend_with(LATEST, tmp_path, monkeypatch)
     state = checkpoint(stack())
     assert (state.version, state.deployment) == (3, LATEST)
 
@@ -44,10 +49,7 @@ def test_a_file_backend_checkpoint_is_read_from_its_file(
 def test_a_stack_without_an_update_yet_has_an_empty_checkpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state_file = tmp_path / ".pulumi" / "stacks" / "app" / "sim.json"
-    state_file.parent.mkdir(parents=True)
-    state_file.write_text(json.dumps({"version": 3, "checkpoint": {"stack": "sim", "latest": None}}))
-    monkeypatch.setenv("PULUMI_BACKEND_URL", f"file://{tmp_path}")
+    file_backend_with(None, tmp_path, monkeypatch)
     assert checkpoint(stack()).deployment == {}
 
 
