@@ -2,12 +2,21 @@
 
 from typing import Any
 
+import docker
 import docker.errors
 import pulumi
 from docker.models.networks import Network
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult
 
-from sim_provider.docker_ops import CHECKOUT_LABEL, RESOURCE_LABEL, SimError, connect
+from sim_provider.docker_ops import (
+    CHECKOUT_LABEL,
+    RESOURCE_LABEL,
+    STACK_LABEL,
+    SimError,
+    connect,
+    find_container,
+    remove_container,
+)
 from sim_provider.engine import EngineBoundProvider
 from sim_provider.resource_type import SimResource
 
@@ -45,8 +54,9 @@ class NetworkProvider(EngineBoundProvider):
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        client = connect()
         try:
-            network = connect().networks.get(id_)
+            network = client.networks.get(id_)
         except docker.errors.NotFound:
             return
         try:
@@ -56,15 +66,36 @@ class NetworkProvider(EngineBoundProvider):
         except docker.errors.APIError as error:
             if error.status_code != 403:  # "has active endpoints"
                 raise
-            # This stack's containers are gone by now (they depend on the network): these are not its.
-            network.reload()
-            names = sorted(c.get("Name", "?") for c in (network.attrs.get("Containers") or {}).values())
-            raise SimError(
-                f"The Docker network {props['name']!r} of cluster {_cluster(props)!r} cannot be removed: "
-                f"containers this stack did not create are connected to it ({', '.join(names)}). "
-                f"Disconnect them (`docker network disconnect {props['name']} <container>`) or remove "
-                "them, then run `pulumi destroy` again."
-            ) from None
+            _remove_with_unrecorded_containers(client, network, props)
+
+
+def _remove_with_unrecorded_containers(
+    client: docker.DockerClient, network: Network, props: dict[str, Any]
+) -> None:
+    """Remove the network once this stack's containers still on it are gone, or say which others are.
+
+    The stack's recorded containers are gone by now (they depend on the network). One of its own
+    still connected is one no state records (its engine died between a create's end and its
+    answer): it goes, with the task members in its namespace, so plain `pulumi destroy` converges.
+    """
+    network.reload()
+    stack = props["labels"].get(STACK_LABEL)
+    connected = [find_container(client, cid) for cid in network.attrs.get("Containers") or {}]
+    own = [c for c in connected if c is not None and stack and c.labels.get(STACK_LABEL) == stack]
+    foreign = sorted(c.name for c in connected if c is not None and c not in own)
+    for container in own:
+        for member in client.containers.list(all=True, filters={"label": f"{STACK_LABEL}={stack}"}):
+            if member.attrs["HostConfig"].get("NetworkMode") == f"container:{container.id}":
+                remove_container(client, member.id, stop_timeout=2)
+        remove_container(client, container.id, stop_timeout=2)
+    if foreign:
+        raise SimError(
+            f"The Docker network {props['name']!r} of cluster {_cluster(props)!r} cannot be removed: "
+            f"containers this stack did not create are connected to it ({', '.join(foreign)}). "
+            f"Disconnect them (`docker network disconnect {props['name']} <container>`) or remove "
+            "them, then run `pulumi destroy` again."
+        )
+    network.remove()
 
 
 def _cluster(props: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ import pytest
 from pulumi import automation as auto
 
 from tests.support import ROOT
-from tests.support.docker_state import labelled
+from tests.support.docker_state import NOTHING_LEFT, labelled
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import offline_images
@@ -121,9 +121,7 @@ def _destroy(projects: list[SimProject], docker_client: Any) -> None:
         project.stack.workspace.remove_stack(project.stack.name)
     for project in projects:  # once all are gone: two checkouts of one stack share its label
         leftovers = labelled(docker_client, project.stack_label)
-        assert leftovers == {"containers": [], "networks": [], "images": [], "volumes": []}, (
-            f"destroy left {leftovers}"
-        )
+        assert leftovers == NOTHING_LEFT, f"destroy left {leftovers}"
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.interrupted_create import forget_created
+
 URL_LINE = re.compile(r"^url: (http://127\.0\.0\.1:\d+)$", re.MULTILINE)
 APP = "containers-test/app"  # scripts/offline_images.py: busybox httpd with /healthz
 
@@ -143,23 +145,7 @@ def test_a_create_whose_answer_the_engine_never_got_leaves_no_container(sim_proj
     """)
     first = containers("up", "--stack", "test", "--dir", str(project.path))
     assert first.returncode == 0, first.stdout + first.stderr
-    # What the engine's checkpoint holds (`pulumi stack import` would drop pending operations).
-    checkpoint = json.loads(project.state_file_text())
-    latest = checkpoint["checkpoint"]["latest"]
-    resources = latest["resources"]
-    [replica] = [r for r in resources if r["urn"].endswith("::web-replica-2")]
-    [task] = [r for r in resources if r["type"].endswith(":Task")]
-    # Killed before the answer: the engine had recorded neither the replica nor what waits for it.
-    for record in [replica, *(r for r in resources if replica["urn"] in r.get("dependencies", []))]:
-        resources.remove(record)
-    latest["pending_operations"] = [
-        {
-            "resource": {key: value for key, value in r.items() if key not in ("id", "outputs")},
-            "type": "creating",
-        }
-        for r in (replica, task)
-    ]
-    project.state_file.write_text(json.dumps(checkpoint))
+    replica = forget_created(project, "web-replica-2", pending_too=("shop-task-1",))["web-replica-2"]
     assert len(project.stack.export_stack().deployment["pending_operations"]) == 2
     unrecorded = docker_client.containers.get(replica["id"])
     task_containers = {c.id for c in docker_client.containers.list(filters={"label": "containers.role=task"})}

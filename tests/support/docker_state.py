@@ -5,6 +5,9 @@ from typing import Any
 
 from components.platforms.names import dns_label
 
+NOTHING_LEFT: dict[str, list[str]] = {"containers": [], "networks": [], "images": [], "volumes": []}
+"""What `labelled` finds of a stack that is gone."""
+
 
 def labelled(docker_client: Any, stack_label: str) -> dict[str, list[str]]:
     """Everything in Docker of the stack `stack_label` ('<project>/<stack>'), by kind."""

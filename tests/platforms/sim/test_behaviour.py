@@ -10,7 +10,7 @@ import pytest
 import requests
 from pulumi import automation as auto
 
-from tests.support.docker_state import labelled
+from tests.support.docker_state import NOTHING_LEFT, labelled
 from tests.support.processes import descendants, still_running
 
 pytestmark = pytest.mark.sim
@@ -271,12 +271,7 @@ def test_docker_down_at_refresh_and_destroy_is_one_clear_error_and_loses_nothing
     containers_kept = {r["urn"] for r in before if r["type"].endswith((":Replica", ":Ingress"))}
     assert containers_kept <= {r["urn"] for r in after}, "a failed destroy forgets no container"
     project.stack.destroy()
-    assert labelled(docker_client, project.stack_label) == {
-        "containers": [],
-        "networks": [],
-        "images": [],
-        "volumes": [],
-    }
+    assert labelled(docker_client, project.stack_label) == NOTHING_LEFT
 
 
 def test_bad_input_fails_preview_and_creates_nothing(sim_project) -> None:

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tests.support import ROOT
-from tests.support.docker_state import labelled
+from tests.support.docker_state import NOTHING_LEFT, labelled
 
 pytestmark = pytest.mark.sim
 EXAMPLES = ROOT / "examples"
@@ -80,12 +80,7 @@ def test_destroy_leaves_nothing_it_created(sim_project, docker_client) -> None:
     assert len(before["images"]) == 1  # the built backend; pulled images are the user's cache
 
     project.stack.destroy()
-    assert labelled(docker_client, project.stack_label) == {
-        "containers": [],
-        "networks": [],
-        "images": [],
-        "volumes": [],
-    }
+    assert labelled(docker_client, project.stack_label) == NOTHING_LEFT
     assert docker_client.images.get("hashicorp/http-echo"), "a pulled image stays"
 
 

@@ -24,7 +24,7 @@ from pulumi import automation as auto
 from components.cli import release_stale_locks
 from sim_provider.docker_ops import RESOURCE_LABEL, ROLE_LABEL, STACK_LABEL
 from sim_provider.ingress import preferred_port
-from tests.support.docker_state import labelled
+from tests.support.docker_state import NOTHING_LEFT, labelled
 from tests.support.processes import running_in, still_running
 from tests.support.traffic import continuous_traffic, in_network_traffic
 
@@ -78,9 +78,7 @@ def assert_converged(docker_client: Any, project: Any, replicas: dict[str, int])
 def assert_destroyed(docker_client: Any, project: Any) -> None:
     project.stack.destroy()
     leftovers = labelled(docker_client, project.stack_label)
-    assert leftovers == {"containers": [], "networks": [], "images": [], "volumes": []}, (
-        f"destroy left {leftovers}"
-    )
+    assert leftovers == NOTHING_LEFT, f"destroy left {leftovers}"
 
 
 @contextlib.contextmanager

@@ -16,7 +16,8 @@ import requests
 from pulumi import automation as auto
 
 from tests.support import ROOT
-from tests.support.docker_state import labelled
+from tests.support.docker_state import NOTHING_LEFT, labelled
+from tests.support.interrupted_create import forget_created
 
 pytestmark = pytest.mark.sim
 
@@ -183,6 +184,31 @@ def test_a_foreign_container_on_our_network_at_destroy_is_named(sim_project, doc
     finally:
         theirs.remove(force=True)
     project.stack.destroy()
+
+
+def test_plain_destroy_removes_the_containers_of_creates_the_engine_never_heard_back_from(
+    sim_project, docker_client
+) -> None:
+    """An engine killed between a create's end and its answer leaves a ready container no state
+    records (tests/support/interrupted_create.py makes that checkpoint): a replica, and a whole task
+    instance (its infra on the network, its members in the infra's namespace). Plain `pulumi
+    destroy` failed at the network ("containers this stack did not create are connected"); the
+    network's delete now removes this stack's own containers still on it, and leaves others'."""
+    project = sim_project("""
+        from components import ContainerWorkload
+        Workload("web", {"image": "containers-test/app", "port": 8080, "replicas": 2})
+        ContainerWorkload("shop", {
+            "containers": [
+                {"name": "main", "image": "containers-test/app"},
+                {"name": "side", "image": "containers-test/app", "command": ["sleep", "3600"]},
+            ],
+            "resources": {"cpu": 0.25, "memory": 512},
+        })
+    """)
+    project.up()
+    forget_created(project, "web-replica-2", "shop-task-1")
+    project.stack.destroy()
+    assert labelled(docker_client, project.stack_label) == NOTHING_LEFT
 
 
 def test_a_docker_socket_this_user_may_not_open_is_not_called_docker_down(docker_client) -> None:
