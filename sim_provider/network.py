@@ -14,7 +14,6 @@ from sim_provider.docker_ops import (
     STACK_LABEL,
     SimError,
     connect,
-    find_container,
     remove_container,
 )
 from sim_provider.engine import EngineBoundProvider
@@ -79,15 +78,16 @@ def _remove_with_unrecorded_containers(
     answer): it goes, with the task members in its namespace, so plain `pulumi destroy` converges.
     """
     network.reload()
+    connected: dict[str, Any] = network.attrs.get("Containers") or {}  # container id -> endpoint
     stack = props["labels"].get(STACK_LABEL)
-    connected = [find_container(client, cid) for cid in network.attrs.get("Containers") or {}]
-    own = [c for c in connected if c is not None and stack and c.labels.get(STACK_LABEL) == stack]
-    foreign = sorted(c.name for c in connected if c is not None and c not in own)
-    for container in own:
-        for member in client.containers.list(all=True, filters={"label": f"{STACK_LABEL}={stack}"}):
-            if member.attrs["HostConfig"].get("NetworkMode") == f"container:{container.id}":
-                remove_container(client, member.id, stop_timeout=2)
+    ours = client.containers.list(all=True, filters={"label": f"{STACK_LABEL}={stack}"}) if stack else []
+    on_network = [c for c in ours if c.id in connected]
+    namespaces = {f"container:{c.id}" for c in on_network}
+    members = [c for c in ours if c.attrs["HostConfig"].get("NetworkMode") in namespaces]
+    for container in [*members, *on_network]:
         remove_container(client, container.id, stop_timeout=2)
+    own = {c.id for c in on_network}
+    foreign = sorted(endpoint.get("Name", cid) for cid, endpoint in connected.items() if cid not in own)
     if foreign:
         raise SimError(
             f"The Docker network {props['name']!r} of cluster {_cluster(props)!r} cannot be removed: "
